@@ -1,0 +1,311 @@
+package io.mopao.events.outbox;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes outbox rows to Kafka in commit order and marks them published.
+ *
+ * <ul>
+ *   <li>One relay per database is active at a time: it holds a PostgreSQL advisory lock on a dedicated connection, so
+ *   several replicas of a service can run a relay and exactly one publishes (order is kept).</li>
+ *   <li>Rows are sent in {@code seq} order through an idempotent producer; only the prefix of a batch that the broker
+ *   acknowledged is marked. After a failure the rest is sent again (consumers are idempotent on the event id), so a
+ *   broker outage delays events but never loses or reorders them. State lives in the table: restarts resume.</li>
+ *   <li>Published rows are purged after {@link Settings#keepPublished()}.</li>
+ * </ul>
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private static final String SELECT_PENDING = "SELECT seq, event_id, topic, record_key, event_type, payload, traceparent "
+        + "FROM mopao_outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1";
+    private static final String MARK_PUBLISHED = "UPDATE mopao_outbox SET published_at = now(), attempts = attempts + 1 "
+        + "WHERE seq = ANY($1)";
+    private static final String MARK_FAILED = "UPDATE mopao_outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1";
+    private static final String PURGE = "DELETE FROM mopao_outbox WHERE published_at < now() - make_interval(secs => $1)";
+
+    /**
+     * Relay settings.
+     *
+     * @param batchSize rows read per pass
+     * @param pollInterval pause when nothing is pending
+     * @param maxBackoff longest pause after repeated failures
+     * @param sendTimeout how long to wait for the broker to acknowledge one batch
+     * @param keepPublished how long published rows are kept before purging
+     * @param lockId advisory lock id that elects the active relay of a database
+     */
+    public record Settings(int batchSize, Duration pollInterval, Duration maxBackoff, Duration sendTimeout, Duration keepPublished,
+        long lockId) {
+
+        public static Settings defaults() {
+            return new Settings(500, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(24),
+                0x4D6F70616FL);
+        }
+    }
+
+    private final Pool pool;
+    private final Producer<String, byte[]> producer;
+    private final Settings settings;
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean running;
+    private volatile Thread thread;
+    private SqlConnection leaderConnection;
+    private long lastPurgeNanos;
+
+    public OutboxRelay(Pool pool, Producer<String, byte[]> producer, Settings settings) {
+        this.pool = pool;
+        this.producer = producer;
+        this.settings = settings;
+    }
+
+    /** A relay with its own idempotent producer. */
+    public static OutboxRelay create(Pool pool, String bootstrapServers, String clientId, Settings settings) {
+        return new OutboxRelay(pool, new KafkaProducer<>(producerConfig(bootstrapServers, clientId, settings)), settings);
+    }
+
+    /** Producer settings that keep per-key order through retries and fail a send within the relay's timeout. */
+    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Settings settings) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(settings.sendTimeout().toMillis(), 10_000));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.sendTimeout().toMillis());
+        config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return config;
+    }
+
+    /** Starts the background loop (a daemon thread; it never runs on an event loop). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("mopao-outbox-relay").start(this::loop);
+    }
+
+    /** Wakes the loop up, e.g. right after a transaction that wrote events committed. */
+    public void wakeUp() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Events published since start. */
+    public long publishedCount() {
+        return published.get();
+    }
+
+    private void loop() {
+        long backoffMs = settings.pollInterval().toMillis();
+        while (running) {
+            try {
+                if (!holdsLeadership()) {
+                    pause(settings.maxBackoff().toMillis());
+                    continue;
+                }
+                int count = publishPending();
+                purgeNow(false);
+                backoffMs = settings.pollInterval().toMillis();
+                if (count < settings.batchSize()) {
+                    pause(settings.pollInterval().toMillis());
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warnf("outbox relay: %s; retrying in %d ms", describe(e), backoffMs);
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+            }
+        }
+    }
+
+    private boolean holdsLeadership() {
+        if (leaderConnection != null) {
+            return true;
+        }
+        SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        Boolean locked = connection.preparedQuery("SELECT pg_try_advisory_lock($1)")
+            .execute(Tuple.of(settings.lockId()))
+            .await().atMost(Duration.ofSeconds(10))
+            .iterator().next().getBoolean(0);
+        if (Boolean.TRUE.equals(locked)) {
+            connection.exceptionHandler(e -> dropLeadership());
+            connection.closeHandler(this::dropLeadership);
+            leaderConnection = connection;
+            LOG.info("outbox relay: this instance publishes the outbox");
+            return true;
+        }
+        connection.closeAndAwait();
+        return false;
+    }
+
+    private synchronized void dropLeadership() {
+        leaderConnection = null;
+    }
+
+    /**
+     * One pass: publishes up to a batch of pending rows in order and marks the acknowledged prefix. Blocking; call it
+     * only from a worker thread. Returns how many rows were published.
+     */
+    public int publishPending() {
+        SqlConnection connection = leaderConnection;
+        if (connection == null) {
+            throw new IllegalStateException("this relay does not hold the outbox lock");
+        }
+        RowSet<Row> rows = connection.preparedQuery(SELECT_PENDING).execute(Tuple.of(settings.batchSize()))
+            .await().atMost(Duration.ofSeconds(30));
+        if (rows.size() == 0) {
+            return 0;
+        }
+        List<Long> seqs = new ArrayList<>(rows.size());
+        List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
+        RuntimeException sendFailure = null;
+        for (Row row : rows) {
+            try {
+                sends.add(producer.send(toRecord(row)));
+                seqs.add(row.getLong("seq"));
+            } catch (RuntimeException e) {
+                sendFailure = e;
+                break;
+            }
+        }
+        List<Long> acknowledged = new ArrayList<>(seqs.size());
+        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+        Exception failure = sendFailure;
+        Long failedSeq = sendFailure == null ? null : rows.size() > seqs.size() ? nthSeq(rows, seqs.size()) : null;
+        for (int i = 0; i < sends.size() && failure == null; i++) {
+            try {
+                sends.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                acknowledged.add(seqs.get(i));
+            } catch (ExecutionException | TimeoutException e) {
+                failure = e;
+                failedSeq = seqs.get(i);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+                failedSeq = seqs.get(i);
+            }
+        }
+        if (!acknowledged.isEmpty()) {
+            connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(acknowledged.toArray(new Long[0])))
+                .await().atMost(Duration.ofSeconds(30));
+            published.addAndGet(acknowledged.size());
+        }
+        if (failure != null) {
+            String reason = describe(failure);
+            if (failedSeq != null) {
+                connection.preparedQuery(MARK_FAILED).execute(Tuple.of(failedSeq, reason)).await().atMost(Duration.ofSeconds(30));
+            }
+            throw new IllegalStateException("publishing outbox row " + failedSeq + " failed after " + acknowledged.size()
+                + " acknowledged: " + reason, failure);
+        }
+        return acknowledged.size();
+    }
+
+    private static Long nthSeq(RowSet<Row> rows, int index) {
+        int i = 0;
+        for (Row row : rows) {
+            if (i++ == index) {
+                return row.getLong("seq");
+            }
+        }
+        return null;
+    }
+
+    /** Deletes rows published longer ago than {@link Settings#keepPublished()}; {@code force} ignores the once-a-minute pace. */
+    public void purgeNow(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastPurgeNanos < TimeUnit.MINUTES.toNanos(1)) {
+            return;
+        }
+        lastPurgeNanos = now;
+        SqlConnection connection = leaderConnection;
+        if (connection != null) {
+            connection.preparedQuery(PURGE).execute(Tuple.of((double) settings.keepPublished().toSeconds()))
+                .await().atMost(Duration.ofSeconds(30));
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> toRecord(Row row) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.getString("topic"), row.getString("record_key"),
+            row.getString("payload").getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_id", row.getUUID("event_id").toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", row.getString("event_type").getBytes(StandardCharsets.UTF_8));
+        String traceparent = row.getString("traceparent");
+        if (traceparent != null) {
+            record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private void pause(long millis) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        SqlConnection connection = leaderConnection;
+        leaderConnection = null;
+        if (connection != null) {
+            try {
+                connection.closeAndAwait();
+            } catch (RuntimeException ignored) {
+                // the connection is already gone; the advisory lock went with it
+            }
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
