@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# `./mopao infra up|down|status|logs|reset` — orchestration of the per-service functions.
+
+INFRA_SERVICES=(postgres redis kafka keycloak)
+MOPAO_STARTED=()   # services THIS invocation started (filled by *_start)
+
+infra_check_services() { # svc...
+  local s k
+  for s in "$@"; do
+    for k in "${INFRA_SERVICES[@]}"; do [[ $s == "$k" ]] && continue 2; done
+    die "unknown service '$s' (one of: ${INFRA_SERVICES[*]})"
+  done
+}
+
+infra_want() { # svc selected...
+  local s=$1; shift
+  (($# == 0)) && return 0
+  local x; for x in "$@"; do [[ $x == "$s" ]] && return 0; done
+  return 1
+}
+
+# Start what is missing. Keycloak (slowest) is spawned first, then Kafka, so both boot while
+# PostgreSQL and Redis are prepared; then wait for readiness and create the Kafka topics.
+infra_up() { # [svc...]
+  infra_check_services "$@"
+  use_java25
+  ensure_state_dirs
+  infra_lock
+  local t0=$SECONDS
+  infra_want keycloak "$@" && keycloak_start
+  infra_want kafka "$@" && kafka_start
+  infra_want postgres "$@" && { pg_start; pg_provision; }
+  infra_want redis "$@" && redis_start
+  infra_want kafka "$@" && { kafka_wait; kafka_create_topics; }
+  infra_want keycloak "$@" && keycloak_wait
+  infra_unlock
+  if ((${#MOPAO_STARTED[@]})); then
+    ok "infra up in $((SECONDS - t0))s (started: ${MOPAO_STARTED[*]})"
+  else
+    ok "infra up: everything was already running"
+  fi
+}
+
+# Stop what this clone's mopao started (PID files); pre-existing servers are left alone.
+infra_down() { # [svc...]
+  infra_check_services "$@"
+  ensure_state_dirs
+  infra_lock
+  infra_want keycloak "$@" && keycloak_stop
+  infra_want kafka "$@" && kafka_stop
+  infra_want redis "$@" && redis_stop
+  infra_want postgres "$@" && pg_stop
+  infra_unlock
+  ok "infra down"
+}
+
+status_row() { # svc address state owner log
+  printf '%-9s %-38s %-5s %-22s %s\n' "$@"
+}
+
+infra_status() {
+  ensure_state_dirs
+  status_row SERVICE ADDRESS STATE OWNER LOG
+  pg_status
+  redis_status
+  kafka_status
+  keycloak_status
+  printf '\nstate: %s   cache: %s\n' "$MOPAO_STATE_DIR" "$MOPAO_CACHE_DIR"
+}
+
+infra_logs() { # svc [-f] [lines]
+  local svc=${1:-} follow=() lines=100 a
+  [[ -n "$svc" ]] || die "usage: ./mopao infra logs <${INFRA_SERVICES[*]// /|}> [-f] [-n LINES]"
+  shift
+  while (($#)); do
+    case "$1" in
+      -f|--follow) follow=(-F) ;;
+      -n) lines=${2:?}; shift ;;
+      *) die "unknown option $1" ;;
+    esac
+    shift
+  done
+  local log
+  case "$svc" in
+    postgres) log=$(ls -t /var/log/postgresql/*.log 2>/dev/null | head -n 1) || true ;;
+    kafka|keycloak|redis) log="$MOPAO_LOG_DIR/$svc.log" ;;
+    *) log="$MOPAO_LOG_DIR/$svc.log" ;;
+  esac
+  [[ -n "$log" && -f "$log" ]] || die "no log for $svc (${log:-none}); did mopao start it?"
+  info "$log"
+  exec tail -n "$lines" "${follow[@]}" "$log"
+}
+
+infra_reset() { # svc...
+  (($#)) || die "usage: ./mopao infra reset <kafka|keycloak>...  (stops it and deletes its local state)"
+  local s
+  for s in "$@"; do
+    case "$s" in
+      kafka) infra_down kafka; kafka_reset ;;
+      keycloak) infra_down keycloak; keycloak_reset ;;
+      *) die "reset supports kafka and keycloak (PostgreSQL/Redis data are not ours to delete)" ;;
+    esac
+  done
+}
+
+cmd_infra() {
+  local sub=${1:-help}; shift || true
+  case "$sub" in
+    up) infra_up "$@" ;;
+    down) infra_down "$@" ;;
+    status) infra_status ;;
+    logs) infra_logs "$@" ;;
+    reset) infra_reset "$@" ;;
+    help|-h|--help) help_infra ;;
+    *) die "unknown: ./mopao infra $sub (see ./mopao infra help)" ;;
+  esac
+}
+
+help_infra() {
+  cat <<'TXT'
+./mopao infra <command> [service...]      services: postgres redis kafka keycloak (default: all)
+
+  up [svc...]        start what is missing (idempotent): Kafka 127.0.0.1:9092, Keycloak :8180,
+                     PostgreSQL :5432 (+ roles/databases), Redis :6379; create the Kafka topics
+  down [svc...]      stop exactly what ./mopao started from this clone (pre-existing servers stay)
+  status             table of what runs where and who started it
+  logs <svc> [-f] [-n N]   show a service log (.mopao/logs/<svc>.log)
+  reset <kafka|keycloak>   stop it and delete its local state (topics / Keycloak DB, realm re-import)
+TXT
+}
