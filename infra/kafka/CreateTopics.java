@@ -3,6 +3,7 @@
 // Reads "name partitions cleanup.policy retention.ms" lines from stdin (retention "-" or "default" =
 // broker default) and makes the broker match: creates missing topics, raises partition counts that
 // are too low, and sets cleanup.policy / retention.ms on existing topics. Idempotent.
+// With "--list" as second argument it prints "name partitions cleanup.policy retention.ms" per topic.
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -35,8 +36,34 @@ public class CreateTopics {
         }
     }
 
+    static Admin admin(String bootstrap) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mopao-infra");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        return Admin.create(props);
+    }
+
+    static void list(String bootstrap) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            List<String> names = admin.listTopics().names().get().stream().sorted().toList();
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+            var resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+            var configs = admin.describeConfigs(resources).all().get();
+            for (String n : names) {
+                var c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, n));
+                System.out.println(n + " " + described.get(n).partitions().size() + " " + c.get("cleanup.policy").value()
+                        + " " + c.get("retention.ms").value());
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
+        if (args.length > 1 && args[1].equals("--list")) {
+            list(bootstrap);
+            return;
+        }
         List<Spec> specs = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
@@ -57,11 +84,7 @@ public class CreateTopics {
                 specs.add(new Spec(f[0], Integer.parseInt(f[1]), policy, retention));
             }
         }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mopao-infra");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = admin(bootstrap)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> create = new ArrayList<>();
             List<Spec> update = new ArrayList<>();

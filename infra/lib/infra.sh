@@ -55,7 +55,7 @@ infra_down() { # [svc...]
 }
 
 status_row() { # svc address state owner log
-  printf '%-9s %-38s %-5s %-22s %s\n' "$@"
+  printf '%-9s %-36s %-5s %-30s %s\n' "$@"
 }
 
 infra_status() {
@@ -110,6 +110,7 @@ cmd_infra() {
     down) infra_down "$@" ;;
     status) infra_status ;;
     logs) infra_logs "$@" ;;
+    topics) kafka_list_topics ;;
     reset) infra_reset "$@" ;;
     help|-h|--help) help_infra ;;
     *) die "unknown: ./mopao infra $sub (see ./mopao infra help)" ;;
@@ -125,6 +126,7 @@ help_infra() {
   down [svc...]      stop exactly what ./mopao started from this clone (pre-existing servers stay)
   status             table of what runs where and who started it
   logs <svc> [-f] [-n N]   show a service log (.mopao/logs/<svc>.log)
+  topics             list Kafka topics: name partitions cleanup.policy retention.ms
   reset <kafka|keycloak>   stop it and delete its local state (topics / Keycloak DB, realm re-import)
 TXT
 }

@@ -140,9 +140,19 @@ kafka_topic_catalogue() {
   return 1
 }
 
+# Fingerprint of the catalogue sources: a second `up` skips the topic sync when nothing changed.
+kafka_catalogue_fingerprint() {
+  { cat "$MOPAO_ROOT"/events/src/main/java/io/mopao/events/Topic*.java \
+        "$MOPAO_ROOT/events/src/main/resources/topics.txt" "$MOPAO_ROOT/infra/kafka/CreateTopics.java" 2>/dev/null
+    cat "$MOPAO_STATE_DIR/kafka/cluster.id" 2>/dev/null; } | sha256sum | cut -d' ' -f1
+}
+
 kafka_create_topics() {
-  local pid=''; pid=$(owned_pid kafka) || true
-  local catalogue
+  local catalogue fp stamp="$MOPAO_STATE_DIR/kafka/catalogue.sha256"
+  fp=$(kafka_catalogue_fingerprint)
+  if [[ " ${MOPAO_STARTED[*]} " != *" kafka "* && -f "$stamp" && "$(<"$stamp")" == "$fp" ]]; then
+    return 0   # broker was already running and the catalogue is unchanged
+  fi
   if ! catalogue=$(kafka_topic_catalogue); then
     info "kafka: no topic catalogue found yet (io.mopao.events.TopicCatalogue / topics.txt); topics auto-create on use"
     return 0
@@ -154,6 +164,8 @@ kafka_create_topics() {
        -cp "$(kafka_home)/lib/*" "$MOPAO_ROOT/infra/kafka/CreateTopics.java" "127.0.0.1:$KAFKA_PORT" \
        >>"$MOPAO_LOG_DIR/kafka-topics.log" 2>&1 9>&-; then
     ok "kafka: $(printf '%s\n' "$catalogue" | wc -l | tr -d ' ') catalogue topics present (details: $MOPAO_LOG_DIR/kafka-topics.log)"
+    mkdir -p "$MOPAO_STATE_DIR/kafka"
+    if owned_pid kafka >/dev/null; then printf '%s' "$fp" >"$stamp"; fi
   else
     tail -n 20 "$MOPAO_LOG_DIR/kafka-topics.log" >&2
     die "kafka: creating catalogue topics failed"
@@ -170,4 +182,12 @@ kafka_status() {
 kafka_reset() {
   rm -rf "$MOPAO_STATE_DIR/kafka"
   info "kafka: state removed (topics and data are gone)"
+}
+
+kafka_list_topics() {
+  use_java25
+  [[ -f "$(kafka_home)/.complete" ]] || die "kafka: jars not fetched yet (./mopao infra up kafka)"
+  port_open 127.0.0.1 "$KAFKA_PORT" || die "kafka: nothing listens on 127.0.0.1:$KAFKA_PORT"
+  "$JAVA" -Xmx128m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(kafka_home)/lib/*" \
+    "$MOPAO_ROOT/infra/kafka/CreateTopics.java" "127.0.0.1:$KAFKA_PORT" --list
 }

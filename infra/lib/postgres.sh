@@ -2,7 +2,8 @@
 # PostgreSQL: reuse a running server on 127.0.0.1:5432; else start the Debian cluster (installing
 # the `postgresql` package when missing). Then create roles/databases from docs/conventions.md.
 
-PG_PORT=5432
+# The port is fixed by docs/conventions.md; MOPAO_PG_PORT exists only to test the start path.
+PG_PORT=${MOPAO_PG_PORT:-5432}
 # role:database... (each role owns its databases; password = role name, local only)
 PG_LAYOUT=(
   "mopao_character:mopao_character,mopao_character_test"
@@ -29,7 +30,15 @@ pg_find_cluster() {
 }
 
 pg_start() {
-  if pg_running; then info "postgres: 127.0.0.1:$PG_PORT already answers, reusing it"; return 0; fi
+  if pg_running; then
+    if [[ -f "$MOPAO_RUN_DIR/postgres.cluster" ]]; then
+      info "postgres: already running (cluster $(<"$MOPAO_RUN_DIR/postgres.cluster"), started by mopao)"
+    else
+      info "postgres: 127.0.0.1:$PG_PORT already answers, reusing it"
+    fi
+    return 0
+  fi
+  rm -f "$MOPAO_RUN_DIR/postgres.cluster"
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     apt_install postgresql || die "postgres: not running and cannot install the postgresql package (need root + apt); install PostgreSQL 15+ and start it on 127.0.0.1:$PG_PORT"
     if pg_running; then
@@ -38,12 +47,13 @@ pg_start() {
   fi
   local cluster
   if ! cluster=$(pg_find_cluster); then
-    local ver; ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+    local ver name=main; ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)
     [[ -n "$ver" ]] || die "postgres: no server binaries under /usr/lib/postgresql"
-    info "postgres: creating cluster $ver/main on port $PG_PORT"
-    pg_createcluster "$ver" main --port "$PG_PORT" >"$MOPAO_LOG_DIR/postgres-create.log" 2>&1 9>&- \
+    [[ -d "/etc/postgresql/$ver/main" ]] && name="mopao$PG_PORT"
+    info "postgres: creating cluster $ver/$name on port $PG_PORT"
+    pg_createcluster "$ver" "$name" --port "$PG_PORT" >"$MOPAO_LOG_DIR/postgres-create.log" 2>&1 9>&- \
       || { cat "$MOPAO_LOG_DIR/postgres-create.log" >&2; die "postgres: pg_createcluster failed"; }
-    cluster="$ver main"
+    cluster="$ver $name"
   fi
   info "postgres: starting cluster $cluster (pg_ctlcluster)"
   # shellcheck disable=SC2086

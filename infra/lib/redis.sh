@@ -2,7 +2,8 @@
 # Redis: reuse a running server on 127.0.0.1:6379; else start redis-server (Debian package
 # `redis-server`, installed when missing) as a daemon with no persistence.
 
-REDIS_PORT=6379
+# The port is fixed by docs/conventions.md; MOPAO_REDIS_PORT exists only to test the start path.
+REDIS_PORT=${MOPAO_REDIS_PORT:-6379}
 
 redis_running() {
   if command -v redis-cli >/dev/null 2>&1; then
