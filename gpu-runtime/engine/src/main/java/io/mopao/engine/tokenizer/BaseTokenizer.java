@@ -17,6 +17,8 @@ abstract class BaseTokenizer implements Tokenizer {
     private final boolean addBos;
     /** First char of a special token's text -> candidate ids, longest text first. Control/unknown need parseSpecial. */
     private final Map<Character, int[]> specialsByFirstChar;
+    /** Whether any special token starts with a char: a cheap pre-check per input char. [65536] */
+    private final boolean[] specialFirstChar = new boolean[Character.MAX_VALUE + 1];
     /** Bytes each token decodes to in normal output (control tokens: none). [vocabSize] */
     private byte[][] pieceBytes;
 
@@ -36,6 +38,7 @@ abstract class BaseTokenizer implements Tokenizer {
         grouped.forEach((c, list) -> {
             list.sort(Comparator.comparingInt((Integer id) -> -vocab.texts[id].length()).thenComparingInt(id -> id));
             specialsByFirstChar.put(c, list.stream().mapToInt(Integer::intValue).toArray());
+            specialFirstChar[c] = true;
         });
     }
 
@@ -106,10 +109,11 @@ abstract class BaseTokenizer implements Tokenizer {
 
     /** The longest special token whose text starts at {@code pos}, or -1. */
     private int matchSpecial(String text, int pos, boolean parseSpecial) {
-        int[] candidates = specialsByFirstChar.get(text.charAt(pos));
-        if (candidates == null) {
+        char first = text.charAt(pos);
+        if (!specialFirstChar[first]) {
             return -1;
         }
+        int[] candidates = specialsByFirstChar.get(first);
         for (int id : candidates) {
             if (!parseSpecial && vocab.types[id] != TokenType.USER_DEFINED) {
                 continue;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,29 @@ class SamplerTest {
         float[] logits = {(float) Math.log(0.2), (float) Math.log(0.8)};
         int[] counts = histogram(SamplingParams.defaults(11).withFilters(0, 1f, 0f).withTemperature(1f), logits, 10000);
         assertEquals(0.8, counts[1] / 10000.0, 0.02);
+    }
+
+    @Test
+    void samplingWithDefaultFiltersAllocatesNothingPerCall() {
+        int vocab = 50_000;
+        float[] logits = randomLogits(vocab, 3);
+        int[] history = new int[64];
+        for (int i = 0; i < history.length; i++) {
+            history[i] = i * 31;
+        }
+        Sampler sampler = new Sampler(SamplingParams.defaults(1).withPenalties(1.1f, 0.1f, 0.1f, 64), vocab);
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (int i = 0; i < 500; i++) {
+            sink += sampler.sample(logits, history, history.length);
+        }
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1000; i++) {
+            sink += sampler.sample(logits, history, history.length);
+        }
+        long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(sink >= 0);
+        assertTrue(allocated < 16_384, "allocated " + allocated + " bytes in 1000 calls");
     }
 
     @Test
