@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mopao.engine.gguf.GgufFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,17 @@ class Stories260kTokenizerTest {
         assertTrue(tokenizer.isControl(1));
         assertTrue(tokenizer.isEndOfGeneration(2));
         assertFalse(tokenizer.isControl(403));
+    }
+
+    @Test
+    void buildsTheSameTokenizerFromTheEngineGgufReader() {
+        try (GgufFile file = GgufFile.open(TestGguf.sharedModel("stories260K.gguf"))) {
+            Tokenizer fromReader = Tokenizer.fromGguf(file.metadata());
+            assertEquals(512, fromReader.vocabSize());
+            assertEquals(1, fromReader.bosId());
+            assertArrayEquals(new int[] {1, 403, 407, 261, 378}, fromReader.encode("Once upon a time", true, false));
+            assertEquals("Once upon a time", fromReader.decode(new int[] {1, 403, 407, 261, 378}));
+        }
     }
 
     @Test
