@@ -103,10 +103,28 @@ infra_reset() { # svc...
   done
 }
 
+# A failed `up` stops again what it had started, so no half-started stack is left behind.
+_infra_up_failed() {
+  local rc=$?
+  trap - EXIT
+  if ((rc != 0 && ${#MOPAO_STARTED[@]})); then
+    warn "infra up failed: stopping what it started (${MOPAO_STARTED[*]})"
+    infra_unlock
+    infra_down "${MOPAO_STARTED[@]}" || true
+  fi
+  exit "$rc"
+}
+
+infra_up_or_undo() { # [svc...]
+  trap _infra_up_failed EXIT
+  infra_up "$@"
+  trap - EXIT
+}
+
 cmd_infra() {
   local sub=${1:-help}; shift || true
   case "$sub" in
-    up) infra_up "$@" ;;
+    up) infra_up_or_undo "$@" ;;
     down) infra_down "$@" ;;
     status) infra_status ;;
     logs) infra_logs "$@" ;;

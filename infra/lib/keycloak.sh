@@ -25,7 +25,8 @@ keycloak_ensure_dist() {
     tmp="$home.tmp.$$"
     rm -rf "$tmp"
     mvnw_quiet -q -f "$MOPAO_ROOT/infra/kafka/pom.xml" dependency:unpack \
-      -Dartifact="org.keycloak:keycloak-quarkus-dist:$MOPAO_KEYCLOAK_VERSION:zip" -DoutputDirectory="$tmp"
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$MOPAO_KEYCLOAK_VERSION:zip" -DoutputDirectory="$tmp" \
+      -DmarkersDirectory="$tmp/.markers" -Dmdep.overWriteReleases=true
     [[ -d "$tmp/keycloak-$MOPAO_KEYCLOAK_VERSION/lib" ]] || die "keycloak: unexpected zip layout in $tmp"
     rm -rf "$home"
     mv "$tmp/keycloak-$MOPAO_KEYCLOAK_VERSION" "$home"

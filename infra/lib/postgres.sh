@@ -62,7 +62,7 @@ pg_start() {
   fi
   local cluster
   if ! cluster=$(pg_find_cluster); then
-    local ver name=main; ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)
+    local ver name=main; ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1 || true)
     [[ -n "$ver" ]] || die "postgres: no server binaries under /usr/lib/postgresql"
     [[ -d "/etc/postgresql/$ver/main" ]] && name="mopao$PG_PORT"
     info "postgres: creating cluster $ver/$name on port $PG_PORT"
