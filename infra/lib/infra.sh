@@ -27,12 +27,12 @@ infra_up() { # [svc...]
   ensure_state_dirs
   infra_lock
   local t0=$SECONDS
-  infra_want keycloak "$@" && keycloak_start
-  infra_want kafka "$@" && kafka_start
-  infra_want postgres "$@" && { pg_start; pg_provision; }
-  infra_want redis "$@" && redis_start
-  infra_want kafka "$@" && { kafka_wait; kafka_create_topics; }
-  infra_want keycloak "$@" && keycloak_wait
+  if infra_want keycloak "$@"; then keycloak_start; fi
+  if infra_want kafka "$@"; then kafka_start; fi
+  if infra_want postgres "$@"; then pg_start; pg_provision; fi
+  if infra_want redis "$@"; then redis_start; fi
+  if infra_want kafka "$@"; then kafka_wait; kafka_create_topics; fi
+  if infra_want keycloak "$@"; then keycloak_wait; fi
   infra_unlock
   if ((${#MOPAO_STARTED[@]})); then
     ok "infra up in $((SECONDS - t0))s (started: ${MOPAO_STARTED[*]})"
@@ -46,10 +46,10 @@ infra_down() { # [svc...]
   infra_check_services "$@"
   ensure_state_dirs
   infra_lock
-  infra_want keycloak "$@" && keycloak_stop
-  infra_want kafka "$@" && kafka_stop
-  infra_want redis "$@" && redis_stop
-  infra_want postgres "$@" && pg_stop
+  if infra_want keycloak "$@"; then keycloak_stop; fi
+  if infra_want kafka "$@"; then kafka_stop; fi
+  if infra_want redis "$@"; then redis_stop; fi
+  if infra_want postgres "$@"; then pg_stop; fi
   infra_unlock
   ok "infra down"
 }
@@ -82,7 +82,9 @@ infra_logs() { # svc [-f] [lines]
   done
   local log
   case "$svc" in
-    postgres) log=$(ls -t /var/log/postgresql/*.log 2>/dev/null | head -n 1) || true ;;
+    postgres)
+      if owned_pid postgres >/dev/null; then log="$MOPAO_LOG_DIR/postgres.log"
+      else log=$(ls -t /var/log/postgresql/*.log 2>/dev/null | head -n 1 || true); fi ;;
     kafka|keycloak|redis) log="$MOPAO_LOG_DIR/$svc.log" ;;
     *) log="$MOPAO_LOG_DIR/$svc.log" ;;
   esac
