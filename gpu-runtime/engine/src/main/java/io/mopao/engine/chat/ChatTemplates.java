@@ -15,7 +15,8 @@ public final class ChatTemplates {
     /** The GGUF metadata key of the Jinja source. */
     public static final String METADATA_KEY = "tokenizer.chat_template";
     /** The formats {@link #byName} knows. */
-    public static final List<String> NAMES = List.of("llama3", "chatml", "mistral", "zephyr", "gemma", "roleplay");
+    public static final List<String> NAMES = List.of("llama3", "chatml", "mistral", "mistral-v1", "mistral-v3",
+            "mistral-v3-tekken", "mistral-v7", "mistral-v7-tekken", "zephyr", "gemma", "roleplay");
 
     private static final Pattern CHATML_DEFAULT_SYSTEM =
             Pattern.compile("<\\|im_start\\|>system\\\\n(You are [^<'\"]*)<\\|im_end\\|>");
@@ -64,7 +65,7 @@ public final class ChatTemplates {
         }
         Object model = metadata.getOrDefault("general.name", "unnamed model");
         throw new UnsupportedChatTemplateException("the chat template of '" + model + "' is not recognised (" + METADATA_KEY
-                + " starts with \"" + excerpt(jinja) + "\"); supported formats: llama3, chatml, mistral, zephyr, gemma. "
+                + " starts with \"" + excerpt(jinja) + "\"); supported formats: llama3, chatml, mistral [INST] variants, zephyr, gemma. "
                 + "Choose one by name, or ask for the role-play text template explicitly.");
     }
 
@@ -92,7 +93,7 @@ public final class ChatTemplates {
             return new GemmaTemplate();
         }
         if (jinja.contains("[INST]") && jinja.contains("[/INST]") && !jinja.contains("<<SYS>>")) {
-            return new MistralTemplate(jinja.contains("[INST] "), eos);
+            return new MistralTemplate(MistralTemplate.detect(jinja), eos);
         }
         if (jinja.contains("<|user|>") && jinja.contains("<|assistant|>") && !jinja.contains("<|end|>")) {
             return new ZephyrTemplate(eos);
@@ -111,7 +112,12 @@ public final class ChatTemplates {
         return switch (name) {
             case "llama3" -> new Llama3Template(null);
             case "chatml" -> new ChatMlTemplate(null);
-            case "mistral" -> new MistralTemplate(true, eos);
+            case "mistral" -> new MistralTemplate(MistralTemplate.Variant.LEGACY, eos);
+            case "mistral-v1" -> new MistralTemplate(MistralTemplate.Variant.V1, eos);
+            case "mistral-v3" -> new MistralTemplate(MistralTemplate.Variant.V3, eos);
+            case "mistral-v3-tekken" -> new MistralTemplate(MistralTemplate.Variant.V3_TEKKEN, eos);
+            case "mistral-v7" -> new MistralTemplate(MistralTemplate.Variant.V7, eos);
+            case "mistral-v7-tekken" -> new MistralTemplate(MistralTemplate.Variant.V7_TEKKEN, eos);
             case "zephyr" -> new ZephyrTemplate(eos);
             case "gemma" -> new GemmaTemplate();
             case "roleplay" -> rolePlay();

@@ -104,6 +104,28 @@ class ChatTemplatesTest {
     }
 
     @Test
+    void tellsMistralVariantsApartAndRendersTheirSpacing() {
+        String v1 = "{{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}";
+        String v3 = "{{- \"[INST] \" + message[\"content\"] + \"[/INST]\" }}{{- \" \" + message[\"content\"]|trim + eos_token}}";
+        String tekken = "{{- \"[INST]\" + message[\"content\"] + \"[/INST]\" }}{{- message[\"content\"] + eos_token}}";
+        String v7 = "{{- '[SYSTEM_PROMPT] ' + system_message + '[/SYSTEM_PROMPT]' }}{{- '[INST] ' + message['content'] + '[/INST]' }}";
+        assertEquals(" [INST] You are Aria, a ranger.\n\nBob: Hi! [/INST] Hello, traveller.</s> [INST] Where to? [/INST]",
+                render(v1, "mistral-v1"));
+        assertEquals("[INST] You are Aria, a ranger.\n\nBob: Hi![/INST] Hello, traveller.</s>[INST] Where to?[/INST]",
+                render(v3, "mistral-v3"));
+        assertEquals("[INST]You are Aria, a ranger.\n\nBob: Hi![/INST]Hello, traveller.</s>[INST]Where to?[/INST]",
+                render(tekken, "mistral-v3-tekken"));
+        assertEquals("[SYSTEM_PROMPT] You are Aria, a ranger.[/SYSTEM_PROMPT][INST] Bob: Hi![/INST] Hello, traveller.</s>"
+                + "[INST] Where to?[/INST]", render(v7, "mistral-v7"));
+    }
+
+    private static String render(String jinja, String expectedName) {
+        ChatTemplate t = template(jinja);
+        assertEquals(expectedName, t.name());
+        return t.render(CONVERSATION, true).text();
+    }
+
+    @Test
     void rendersZephyrWithEosAfterEachTurn() {
         ChatTemplate t = template(ZEPHYR);
         assertEquals("zephyr", t.name());
