@@ -5,6 +5,9 @@
 : "${MOPAO_STATE_DIR:=$MOPAO_ROOT/.mopao}"
 : "${MOPAO_CACHE_DIR:=${XDG_CACHE_HOME:-$HOME/.cache}/mopao}"
 : "${MOPAO_JDK:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+[[ $MOPAO_STATE_DIR == /* ]] || MOPAO_STATE_DIR="$MOPAO_ROOT/$MOPAO_STATE_DIR"
+[[ $MOPAO_CACHE_DIR == /* ]] || MOPAO_CACHE_DIR="$MOPAO_ROOT/$MOPAO_CACHE_DIR"
+MOPAO_STATE_DIR=${MOPAO_STATE_DIR%/}
 MOPAO_LOG_DIR="$MOPAO_STATE_DIR/logs"
 MOPAO_RUN_DIR="$MOPAO_STATE_DIR/run"
 
@@ -70,6 +73,10 @@ port_open() { # host port
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
+# The process or any process of its group (daemons we start lead their own group: kc.sh runs java
+# as a child, so the group outlives the leader for a moment during shutdown).
+group_alive() { [[ -n "${1:-}" ]] && { kill -0 "$1" 2>/dev/null || kill -0 -- "-$1" 2>/dev/null; }; }
+
 pidfile() { printf '%s/%s.pid' "$MOPAO_RUN_DIR" "$1"; }
 
 # PID recorded for a service we started, if that process still runs; else nothing (and clean up).
@@ -77,8 +84,21 @@ owned_pid() { # svc
   local f pid; f=$(pidfile "$1")
   [[ -f "$f" ]] || return 1
   pid=$(<"$f")
-  if pid_alive "$pid"; then printf '%s' "$pid"; return 0; fi
+  if group_alive "$pid" && pid_is_ours "$1" "$pid"; then printf '%s' "$pid"; return 0; fi
   rm -f "$f"; return 1
+}
+
+# Guard against a stale PID file whose PID was reused: the leader's command line must look like
+# ours. (A PID cannot be reused while its process group still exists, so a dead leader is fine.)
+pid_is_ours() { # svc pid
+  local want cmd
+  [[ -r "/proc/$2/cmdline" ]] || return 0
+  case "$1" in
+    redis) want=redis ;;
+    *) want="$MOPAO_STATE_DIR/$1" ;;
+  esac
+  cmd=$(tr '\0' ' ' <"/proc/$2/cmdline" 2>/dev/null) || return 0
+  [[ $cmd == *"$want"* ]]
 }
 
 # Start a long-running command detached in its own session (so Ctrl-C in the terminal does not
@@ -98,16 +118,14 @@ stop_pid() { # svc pid [timeout_s]
   local svc=$1 pid=$2 timeout=${3:-60} i
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < timeout * 5; i++)); do
-    pid_alive "$pid" || break
+    group_alive "$pid" || break
     sleep 0.2
   done
-  if pid_alive "$pid"; then
+  if group_alive "$pid"; then
     warn "$svc (pid $pid) did not stop in ${timeout}s, killing it"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
   fi
-  # stragglers of the same process group (there should be none)
-  kill -KILL -- "-$pid" 2>/dev/null || true
   rm -f "$(pidfile "$svc")"
 }
 
@@ -116,7 +134,7 @@ wait_until() { # svc timeout_s pid(or "") logfile check_cmd...
   local svc=$1 timeout=$2 pid=$3 log=$4; shift 4
   local start=$SECONDS
   until "$@"; do
-    if [[ -n "$pid" ]] && ! pid_alive "$pid"; then
+    if [[ -n "$pid" ]] && ! group_alive "$pid"; then
       [[ -f "$log" ]] && tail -n 40 "$log" >&2
       die "$svc exited during start-up (log: $log)"
     fi

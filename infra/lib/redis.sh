@@ -49,10 +49,8 @@ redis_stop() {
   local pid
   pid=$(owned_pid redis) || { info "redis: not started by mopao here, leaving it alone"; return 0; }
   info "redis: stopping (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local i; for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.1; done
-  pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$(pidfile redis)"
+  stop_pid redis "$pid" 10
+  wait_port_free "$REDIS_PORT" 10 || warn "redis: port $REDIS_PORT still in use"
 }
 
 redis_status() {
