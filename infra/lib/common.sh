@@ -34,6 +34,7 @@ use_java25() {
     die "JDK 25 not found: install Temurin 25 (expected at $MOPAO_JDK) or set JAVA_HOME/MOPAO_JDK"
   fi
   export PATH="$JAVA_HOME/bin:$PATH"
+  # shellcheck disable=SC2034 # JAVA is used by the service libraries
   JAVA="$JAVA_HOME/bin/java"
 }
 
@@ -173,9 +174,9 @@ apt_install() { # packages...
   have_apt || return 1
   info "installing $* with apt-get"
   local log="$MOPAO_LOG_DIR/apt.log"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >"$log" 2>&1 9>&-; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$log" 2>&1 9>&- || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >>"$log" 2>&1 9>&- \
+  if ! DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$@" >"$log" 2>&1 9>&-; then
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >>"$log" 2>&1 9>&- || true
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$@" >>"$log" 2>&1 9>&- \
       || { tail -n 20 "$log" >&2; return 1; }
   fi
 }

@@ -69,7 +69,7 @@ infra_status() {
 }
 
 infra_logs() { # svc [-f] [lines]
-  local svc=${1:-} follow=() lines=100 a
+  local svc=${1:-} follow=() lines=100
   [[ -n "$svc" ]] || die "usage: ./mopao infra logs <${INFRA_SERVICES[*]// /|}> [-f] [-n LINES]"
   shift
   while (($#)); do

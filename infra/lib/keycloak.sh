@@ -56,7 +56,7 @@ keycloak_prepare_home() {
       data) ;;
       lib) ln -sfn "$e" "$kc/lib" ;;
       bin)
-        rm -rf "$kc/bin"; mkdir -p "$kc/bin"
+        rm -rf "${kc:?}/bin"; mkdir -p "$kc/bin"
         for f in "$e"/*; do
           if [[ -d "$f" ]]; then ln -sfn "$f" "$kc/bin/${f##*/}"; else cp -p "$f" "$kc/bin/"; fi
         done ;;
