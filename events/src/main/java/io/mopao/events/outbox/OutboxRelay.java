@@ -301,6 +301,9 @@ public final class OutboxRelay implements AutoCloseable {
         leaderConnection = null;
         if (connection != null) {
             try {
+                // a pooled connection outlives close(): release the session-level lock explicitly
+                connection.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(settings.lockId()))
+                    .await().atMost(Duration.ofSeconds(5));
                 connection.closeAndAwait();
             } catch (RuntimeException ignored) {
                 // the connection is already gone; the advisory lock went with it
