@@ -19,13 +19,15 @@ public final class Main {
     /** Runs a command; returns the exit status (0 ok, 1 bad model or I/O, 2 bad usage). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            err.println("usage: mopao-engine " + BenchCommand.USAGE);
+            err.println("usage: mopao-engine " + GenerateCommand.USAGE);
+            err.println("       mopao-engine " + BenchCommand.USAGE);
             err.println("       mopao-engine " + RandomModelCommand.USAGE);
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
             return switch (args[0]) {
+                case "generate" -> GenerateCommand.run(rest, out);
                 case "bench" -> BenchCommand.run(rest, out);
                 case "random-model" -> RandomModelCommand.run(rest, out);
                 default -> throw new Args.UsageException("unknown command '" + args[0] + "' (commands: generate, bench)");

@@ -63,10 +63,12 @@ public final class GgufFile implements AutoCloseable {
         long kvCount = r.u64("metadata count");
         // each metadata entry takes at least 8 (key length) + 4 (type) + 1 bytes, each tensor info at least 8+4+4+8
         if (kvCount < 0 || kvCount > r.remaining() / 13) {
-            throw new GgufException("corrupt GGUF: metadata count " + kvCount + " cannot fit in a file of " + file.byteSize() + " bytes");
+            throw new GgufException("truncated or corrupt GGUF: metadata count " + kvCount + " cannot fit in a file of " + file.byteSize()
+                    + " bytes");
         }
         if (tensorCount < 0 || tensorCount > r.remaining() / 24) {
-            throw new GgufException("corrupt GGUF: tensor count " + tensorCount + " cannot fit in a file of " + file.byteSize() + " bytes");
+            throw new GgufException("truncated or corrupt GGUF: tensor count " + tensorCount + " cannot fit in a file of "
+                    + file.byteSize() + " bytes");
         }
         Map<String, Object> md = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
