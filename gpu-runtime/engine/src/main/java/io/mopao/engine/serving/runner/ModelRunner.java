@@ -1,0 +1,238 @@
+package io.mopao.engine.serving.runner;
+
+import io.mopao.engine.cpu.WorkerPool;
+import io.mopao.engine.model.Backend;
+import io.mopao.engine.model.LayerWeights;
+import io.mopao.engine.model.ModelConfig;
+import io.mopao.engine.model.ModelWeights;
+import io.mopao.engine.serving.kv.BlockCopy;
+import io.mopao.engine.serving.scheduler.ScheduledSequence;
+import io.mopao.engine.serving.scheduler.SchedulerOutput;
+
+import java.util.List;
+
+/**
+ * Runs one scheduler step as one forward pass over every scheduled token of every sequence: the tokens are
+ * stacked into one {@code [T, dim]} activation matrix, so each weight matrix is read once per step for the whole
+ * batch; attention reads each sequence's own KV through its block table ({@link PagedKvStore}). Then the classifier
+ * runs on the last row of each sequence that samples. Every row goes through the same operations as in
+ * {@code Model.forward}, and no row's arithmetic depends on the other rows, so a sequence's logits do not depend on
+ * whether it runs alone, batched, chunked or from cached KV. (The backend's vector dot products sum lanes with
+ * {@code reduceLanes}, whose order changes once the JIT compiles them: logits can move by an ulp between a cold and a
+ * warm JVM, never with the batch.) Owned by the inference thread.
+ */
+public final class ModelRunner implements AutoCloseable {
+    private final ModelConfig c;
+    private final ModelWeights weights;
+    private final Backend be;
+    private final PagedKvStore store;
+    private final WorkerPool attentionPool;
+    private final PagedAttention attention;
+    private final int maxTokens;
+    private final int maxSeqs;
+
+    /** residual stream: {@code [maxTokens, dim]}. */
+    private final float[] x;
+    /** normalised input / projection output: {@code [maxTokens, dim]}. */
+    private final float[] xb;
+    /** queries: {@code [maxTokens, qDim]}. */
+    private final float[] q;
+    /** attention output: {@code [maxTokens, qDim]}. */
+    private final float[] att;
+    /** keys of the step's tokens: {@code [maxTokens, kvDim]}. */
+    private final float[] k;
+    /** values of the step's tokens: {@code [maxTokens, kvDim]}. */
+    private final float[] v;
+    /** SwiGLU gate: {@code [maxTokens, ffnDim]}. */
+    private final float[] hb;
+    /** SwiGLU up: {@code [maxTokens, ffnDim]}. */
+    private final float[] hb2;
+    /** last rows of the sampling sequences: {@code [maxSeqs, dim]}. */
+    private final float[] last;
+    /** logits of the sampling sequences: {@code [maxSeqs, vocabSize]}. */
+    private final float[] logits;
+    /** per row: token, position, slot, sequence index. */
+    private final int[] rowToken;
+    private final int[] rowPos;
+    private final int[] rowSlot;
+    private final int[] rowSeq;
+    private final int[][] tables;
+
+    /**
+     * @param config        the model's configuration
+     * @param weights       its weights
+     * @param backend       the backend that runs the matrix operations (the model's)
+     * @param store         the KV pool memory
+     * @param maxTokens     the most tokens in one step (the scheduler's token budget)
+     * @param maxSeqs       the most sequences in one step
+     * @param maxPositions  the most positions of one sequence
+     * @param threads       attention worker threads
+     * @param vectorized    Vector API attention (true) or the scalar reference (false), as the backend's
+     */
+    public ModelRunner(ModelConfig config, ModelWeights weights, Backend backend, PagedKvStore store, int maxTokens, int maxSeqs,
+                       int maxPositions, int threads, boolean vectorized) {
+        this.c = config;
+        this.weights = weights;
+        this.be = backend;
+        this.store = store;
+        this.maxTokens = maxTokens;
+        this.maxSeqs = maxSeqs;
+        this.attentionPool = new WorkerPool(threads);
+        this.attention = new PagedAttention(config, attentionPool, vectorized, maxPositions);
+        int dim = c.dim();
+        this.x = new float[maxTokens * dim];
+        this.xb = new float[maxTokens * dim];
+        this.q = new float[maxTokens * c.qDim()];
+        this.att = new float[maxTokens * c.qDim()];
+        this.k = new float[maxTokens * c.kvDim()];
+        this.v = new float[maxTokens * c.kvDim()];
+        this.hb = new float[maxTokens * c.ffnDim()];
+        this.hb2 = new float[maxTokens * c.ffnDim()];
+        this.last = new float[maxSeqs * dim];
+        this.logits = new float[maxSeqs * c.vocabSize()];
+        this.rowToken = new int[maxTokens];
+        this.rowPos = new int[maxTokens];
+        this.rowSlot = new int[maxTokens];
+        this.rowSeq = new int[maxTokens];
+        this.tables = new int[maxSeqs][];
+    }
+
+    public PagedKvStore store() {
+        return store;
+    }
+
+    /**
+     * Executes a step: block copies, then one forward pass over all scheduled tokens.
+     *
+     * @param step the scheduler's plan
+     * @return logits {@code [S, vocabSize]} for the S sequences with {@code sample()} set, in plan order (owned by
+     *         the runner, overwritten by the next call)
+     */
+    public float[] execute(SchedulerOutput step) {
+        for (BlockCopy copy : step.copies()) {
+            store.copyBlock(copy.src(), copy.dst());
+        }
+        List<ScheduledSequence> seqs = step.scheduled();
+        if (seqs.isEmpty()) {
+            return logits;
+        }
+        if (seqs.size() > maxSeqs) {
+            throw new IllegalArgumentException(seqs.size() + " sequences in a step; the runner holds " + maxSeqs);
+        }
+        int rows = 0;
+        for (int s = 0; s < seqs.size(); s++) {
+            ScheduledSequence ss = seqs.get(s);
+            tables[s] = ss.blockTable();
+            int[] tokens = ss.seq().tokens();
+            if (rows + ss.numNew() > maxTokens) {
+                throw new IllegalArgumentException("more than " + maxTokens + " tokens in a step");
+            }
+            for (int i = 0; i < ss.numNew(); i++) {
+                int pos = ss.start() + i;
+                int token = tokens[pos];
+                if (token < 0 || token >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
+                }
+                rowToken[rows] = token;
+                rowPos[rows] = pos;
+                rowSlot[rows] = store.slot(ss.blockTable(), pos);
+                rowSeq[rows] = s;
+                rows++;
+            }
+        }
+        forward(rows);
+        // 11. final norm of each sampling sequence's last row and the classifier, batched
+        int dim = c.dim();
+        int sampled = 0;
+        int row = 0;
+        for (ScheduledSequence ss : seqs) {
+            row += ss.numNew();
+            if (ss.sample()) {
+                System.arraycopy(x, (row - 1) * dim, last, sampled * dim, dim);
+                sampled++;
+            }
+        }
+        if (sampled > 0) {
+            be.rmsnorm(last, last, weights.outputNorm(), dim, sampled, c.normEps());
+            be.matmul(weights.output(), last, logits, sampled);
+        }
+        return logits;
+    }
+
+    private void forward(int n) {
+        int dim = c.dim();
+        int kvDim = c.kvDim();
+        // 1. token embeddings: x[t] = E[token_t]
+        for (int t = 0; t < n; t++) {
+            be.embed(weights.tokenEmbedding(), rowToken[t], x, t * dim);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights w = weights.layers().get(l);
+            // 2. attention input norm: xb = rmsnorm(x) * attn_norm
+            be.rmsnorm(xb, x, w.attnNorm(), dim, n, c.normEps());
+            // 3. projections for all rows of all sequences at once: q = Wq xb (+bq), k = Wk xb (+bk), v = Wv xb (+bv)
+            be.matmul(w.wq(), xb, q, n);
+            be.matmul(w.wk(), xb, k, n);
+            be.matmul(w.wv(), xb, v, n);
+            if (w.bq() != null) {
+                be.addBias(q, w.bq(), n);
+                be.addBias(k, w.bk(), n);
+                be.addBias(v, w.bv(), n);
+            }
+            // 4. rotary position embedding, each row at its own position
+            rope(q, c.heads(), n);
+            rope(k, c.kvHeads(), n);
+            // 5. write k and v of every row into its slot of the paged cache (before any row attends)
+            float[] keys = store.keys(l);
+            float[] values = store.values(l);
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(k, t * kvDim, keys, rowSlot[t] * kvDim, kvDim);
+                System.arraycopy(v, t * kvDim, values, rowSlot[t] * kvDim, kvDim);
+            }
+            // 6. causal attention of each row over its own sequence's blocks
+            attention.run(att, q, store, l, n, rowPos, rowSeq, tables);
+            // 7. output projection and residual: x += Wo att
+            be.matmul(w.wo(), att, xb, n);
+            be.add(x, xb, n * dim);
+            // 8. feed-forward input norm: xb = rmsnorm(x) * ffn_norm
+            be.rmsnorm(xb, x, w.ffnNorm(), dim, n, c.normEps());
+            // 9. SwiGLU: hb = silu(Wgate xb) * (Wup xb)
+            be.matmul(w.wGate(), xb, hb, n);
+            be.matmul(w.wUp(), xb, hb2, n);
+            be.siluMul(hb, hb2, n * c.ffnDim());
+            // 10. down projection and residual: x += Wdown hb
+            be.matmul(w.wDown(), hb, xb, n);
+            be.add(x, xb, n * dim);
+        }
+    }
+
+    /** The CPU backend's rotary embedding, with a position per row. */
+    private void rope(float[] m, int heads, int n) {
+        int headDim = c.headDim();
+        int half = c.ropeDim() / 2;
+        float[] inv = c.ropeInvFreq();
+        boolean neox = c.ropeNeox();
+        for (int b = 0; b < n; b++) {
+            int pos = rowPos[b];
+            for (int i = 0; i < half; i++) {
+                double angle = pos * (double) inv[i];
+                float cos = (float) Math.cos(angle);
+                float sin = (float) Math.sin(angle);
+                for (int h = 0; h < heads; h++) {
+                    int base = (b * heads + h) * headDim;
+                    int i0 = neox ? base + i : base + 2 * i;
+                    int i1 = neox ? base + i + half : base + 2 * i + 1;
+                    float v0 = m[i0];
+                    float v1 = m[i1];
+                    m[i0] = v0 * cos - v1 * sin;
+                    m[i1] = v0 * sin + v1 * cos;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        attentionPool.close();
+    }
+}

@@ -1,0 +1,165 @@
+package io.mopao.engine.serving;
+
+import io.mopao.engine.model.Model;
+import io.mopao.engine.model.ModelOptions;
+import io.mopao.engine.model.SharedModels;
+import io.mopao.engine.sampling.SamplingParams;
+import io.mopao.engine.tokenizer.Tokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine API on stories260K: stops, limits, usage, cancellation, deadlines, rejection, threads. */
+class EngineTest {
+    static Model model;
+    static Tokenizer tokenizer;
+    static Engine engine;
+
+    @BeforeAll
+    static void start() {
+        model = Model.load(SharedModels.require("stories260K.gguf"), ModelOptions.defaults().withThreads(2));
+        tokenizer = Tokenizer.fromGguf(model.metadata());
+        engine = new Engine(model, tokenizer, EngineConfig.defaults().withKvCacheTokens(4096).withThreads(2).withMaxModelLen(512));
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+        model.close();
+    }
+
+    static int[] prompt(String text) {
+        return tokenizer.encode(text, true, false);
+    }
+
+    static Completion run(GenerationRequest r) {
+        return engine.submit(r).completion().join();
+    }
+
+    @Test
+    void stopStringEndsTheTextBeforeIt() {
+        Completion c = run(GenerationRequest.ofTokens("s", prompt("Once upon a time"),
+                SamplingParams.greedy().withStops(List.of("Lily"), Set.of())));
+        assertEquals(FinishReason.STOP, c.reason());
+        assertEquals("Lily", c.stop());
+        assertEquals(", there was a little girl named ", c.text());
+    }
+
+    @Test
+    void maxTokensEndsWithLengthAndUsageCountsTokens() {
+        int[] p = prompt("Once upon a time");
+        Completion c = run(GenerationRequest.ofTokens("l", p, SamplingParams.greedy().withMaxTokens(5)));
+        assertEquals(FinishReason.LENGTH, c.reason());
+        assertArrayEquals(new int[] {432, 383, 286, 261, 376}, c.tokens());
+        assertEquals(new Usage(p.length, 5, 0), c.usage());
+        assertTrue(c.timings().firstTokenNanos() > 0 && c.timings().firstTokenNanos() <= c.timings().totalNanos());
+        assertNull(c.error());
+    }
+
+    @Test
+    void secondTurnReusesTheCachedPrefix() {
+        StringBuilder persona = new StringBuilder("Once upon a time");
+        for (int i = 0; i < 8; i++) {
+            persona.append(", there was a little girl named Lily who loved to play in the park with her red ball");
+        }
+        int[] first = prompt(persona + ". One day");
+        int[] second = prompt(persona + ". The next morning");
+        Completion a = run(GenerationRequest.ofTokens("t1", first, SamplingParams.greedy().withMaxTokens(4)));
+        Completion b = run(GenerationRequest.ofTokens("t2", second, SamplingParams.greedy().withMaxTokens(4)));
+        assertEquals(0, a.usage().cachedTokens());
+        int common = 0;
+        while (first[common] == second[common]) {
+            common++;
+        }
+        assertEquals(common / 16 * 16, b.usage().cachedTokens(), "every full block of the shared prefix is reused");
+        assertTrue(b.usage().cachedTokens() > 100);
+    }
+
+    @Test
+    void cancellingFromTheTokenCallbackStopsGeneration() {
+        List<TokenEvent> events = new CopyOnWriteArrayList<>();
+        RequestHandle[] handle = new RequestHandle[1];
+        GenerationListener cancelAtThird = new GenerationListener() {
+            @Override
+            public void onToken(TokenEvent e) {
+                events.add(e);
+                if (e.index() == 2) {
+                    handle[0].cancel();
+                }
+            }
+        };
+        synchronized (handle) {
+            handle[0] = engine.submit(GenerationRequest.ofTokens("c", prompt("Once upon a time"),
+                    SamplingParams.greedy().withMaxTokens(400).withIgnoreEos(true)), cancelAtThird);
+        }
+        Completion c = handle[0].completion().join();
+        assertEquals(FinishReason.CANCELLED, c.reason());
+        assertTrue(c.tokens().length >= 3 && c.tokens().length < 10, "stopped within a step or two: " + c.tokens().length);
+        assertEquals(c.tokens().length, events.size());
+    }
+
+    @Test
+    void aPassedDeadlineFinishesTheRequest() {
+        Completion c = run(GenerationRequest.ofTokens("d", prompt("Once upon a time"), SamplingParams.greedy())
+                .withDeadline(Instant.now().minusSeconds(1)));
+        assertEquals(FinishReason.DEADLINE, c.reason());
+        assertEquals(0, c.tokens().length);
+    }
+
+    @Test
+    void aRequestThatCanNeverFitIsRejectedWithAClearError() {
+        int[] tooLong = new int[600];
+        tooLong[0] = 1;
+        RequestRejectedException e = assertThrows(RequestRejectedException.class,
+                () -> engine.submit(GenerationRequest.ofTokens("big", tooLong, SamplingParams.greedy())));
+        assertTrue(e.getMessage().contains("at most 511"), e.getMessage());
+
+        try (Engine small = new Engine(model, tokenizer, EngineConfig.defaults().withKvCacheTokens(64).withThreads(1))) {
+            GenerationRequest tooMany = GenerationRequest.ofTokens("p", prompt("Once upon a time"),
+                    SamplingParams.greedy().withMaxTokens(100));
+            RequestRejectedException pool = assertThrows(RequestRejectedException.class, () -> small.submit(tooMany));
+            assertTrue(pool.getMessage().contains("needs 7 KV blocks; the pool has 4"), pool.getMessage());
+            Completion fits = small.submit(GenerationRequest.ofTokens("ok", prompt("Once upon a time"),
+                    SamplingParams.greedy().withMaxTokens(40))).completion().join();
+            assertEquals(40, fits.tokens().length);
+        }
+        assertThrows(RequestRejectedException.class,
+                () -> engine.submit(GenerationRequest.ofTokens("v", new int[] {1, 9999}, SamplingParams.greedy())));
+    }
+
+    @Test
+    void manyThreadsSubmitConcurrently() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<Completion>> futures = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int n = i;
+                futures.add(CompletableFuture.supplyAsync(() -> engine.submit(GenerationRequest.ofTokens("m" + n,
+                        prompt("Once upon a time"), SamplingParams.defaults(n).withMaxTokens(20)).withPriority(n % 3)), pool)
+                        .thenCompose(RequestHandle::completion));
+            }
+            for (CompletableFuture<Completion> f : futures) {
+                Completion c = f.get(60, TimeUnit.SECONDS);
+                assertTrue(c.reason() == FinishReason.LENGTH || c.reason() == FinishReason.STOP, c.toString());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
