@@ -1,5 +1,7 @@
 package io.mopao.k8s;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -28,7 +30,8 @@ import java.util.Set;
  * {@code null} deletes a key; lists of built-in kinds keyed by {@code name} (containers, initContainers, env,
  * volumes, volumeMounts, imagePullSecrets) merge by name; every other list is replaced, as kustomize does for custom
  * resources. Patches that would need another merge key ({@code ports}, ...) or a {@code $patch} directive are
- * refused. Output order is the order of {@code resources} (kustomize sorts by kind; the content is the same).
+ * refused. A YAML mapping with a duplicate key is an error. Output order is the order of {@code resources}
+ * (kustomize sorts by kind; the content is the same).
  */
 public final class Kustomize {
 
@@ -41,7 +44,8 @@ public final class Kustomize {
         "CustomResourceDefinition", "PersistentVolume", "StorageClass", "ClusterIssuer", "PriorityClass", "IngressClass",
         "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ClusterTriggerAuthentication");
 
-    static final YAMLMapper YAML = new YAMLMapper();
+    /** Duplicate keys fail (plain YAML parsers keep the last one silently). */
+    static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private Kustomize() {
     }
@@ -90,8 +94,8 @@ public final class Kustomize {
     public static List<ObjectNode> readAll(Path file) {
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
             List<ObjectNode> docs = new ArrayList<>();
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
+            while (it.hasNextValue()) {
+                JsonNode doc = it.nextValue();
                 if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isEmpty()) {
                     continue;
                 }
@@ -101,6 +105,8 @@ public final class Kustomize {
                 docs.add((ObjectNode) doc);
             }
             return docs;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

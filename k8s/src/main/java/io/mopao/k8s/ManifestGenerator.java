@@ -94,6 +94,7 @@ public final class ManifestGenerator {
         return "# GENERATED from infra/keycloak/mopao-realm.json by io.mopao.k8s.ManifestGenerator: do not edit.\n"
             + "# Regenerate: ./mvnw -q -pl k8s -am verify -Dmopao.k8s.regenerate=true\n"
             + "# The realm of local runs with these cluster differences: no demo users (they have known passwords),\n"
+            + "# no password policy (locally a cheap hash for fast test logins; here Keycloak's default hashing),\n"
             + "# the " + SERVICE_CLIENT + " client secret from the Secret " + SERVICE_CLIENT_SECRET_NAME + " (placeholder),\n"
             + "# sslRequired external, the browser client on " + publicUrl + " with the code flow only.\n"
             + toYaml(doc);
@@ -101,13 +102,15 @@ public final class ManifestGenerator {
 
     /**
      * The local realm with the differences a cluster needs, and only those: the demo users are dropped (local only,
-     * known passwords); every client secret becomes the placeholder {@value #SERVICE_CLIENT_SECRET_PLACEHOLDER}, filled
+     * known passwords), and so is the password policy (locally a cheap hash for fast test logins; a cluster keeps Keycloak's
+     * default hashing); every client secret becomes the placeholder {@value #SERVICE_CLIENT_SECRET_PLACEHOLDER}, filled
      * by the operator from a Secret; {@code sslRequired} is {@code external} (TLS ends at the Ingress); clients with a
      * {@code rootUrl} (the browser client) point at the public URL and lose the password grant (used by local tests).
      */
     public static ObjectNode clusterRealm(ObjectNode localRealm, String publicUrl) {
         ObjectNode realm = localRealm.deepCopy();
         realm.remove("users");
+        realm.remove("passwordPolicy");
         realm.put("sslRequired", "external");
         for (JsonNode c : realm.path("clients")) {
             ObjectNode client = (ObjectNode) c;

@@ -173,6 +173,11 @@ class KustomizeTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Kustomize.build(dir.resolve("d"))).getMessage()
             .contains("twice"));
 
+        write("f/kustomization.yaml", "resources:\n  - app.yaml\n");
+        write("f/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  A: one\n  A: two\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Kustomize.build(dir.resolve("f"))).getMessage()
+            .contains("Duplicate field"), "duplicate keys");
+
         write("e/kustomization.yaml", "namespace: x\nresources:\n  - ns.yaml\n");
         write("e/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: y\n");
         assertThrows(IllegalArgumentException.class, () -> Kustomize.build(dir.resolve("e")));

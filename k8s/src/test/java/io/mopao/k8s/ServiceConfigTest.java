@@ -67,21 +67,39 @@ class ServiceConfigTest {
             + "could not reach it");
     }
 
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("servicesAndVariants")
+    void deploymentSetsOnlyVariablesTheServiceReads(String module, String variant) {
+        Path file = existing(module);
+        Set<String> needed = ServiceConfig.envReferences(ServiceConfig.prodProperties(file));
+        Manifests.Rendered r = Manifests.render(variant);
+        Deployment d = r.named(Deployment.class, ServiceConfig.MODULES.get(module)).orElseThrow();
+        Map<String, String> provided = ServiceConfig.providedEnv(r, d);
+        Set<String> unused = new TreeSet<>(provided.keySet());
+        unused.removeAll(needed);
+        // variables that only feed other variables through $(NAME) expansion
+        provided.values().stream().filter(v -> v != null).forEach(v -> unused.removeIf(n -> v.contains("$(" + n + ")")));
+        assertEquals(Set.of(), unused, variant + ": Deployment " + d.getMetadata().getName() + " sets variables that "
+            + module + " does not read (stale configuration, or a secret handed to a pod that does not need it)");
+    }
+
     @ParameterizedTest
     @MethodSource("io.mopao.k8s.Manifests#variants")
     void kedaWatchesTheConsumerGroupTheRuntimeUses(String variant) {
         Path file = existing("gpu-runtime/server");
         Map<String, String> props = ServiceConfig.prodProperties(file);
-        Optional<String> channel = props.entrySet().stream()
-            .filter(e -> e.getKey().matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")
-                && e.getValue().equals(Topic.DIALOGUE_REQUESTS.topicName()))
-            .map(e -> e.getKey().substring(0, e.getKey().length() - ".topic".length())).findFirst();
-        assumeTrue(channel.isPresent(), "gpu-runtime/server has no incoming channel on " + Topic.DIALOGUE_REQUESTS.topicName()
-            + " in application.properties (it may set the topic in code): KEDA's consumer group is not checked");
+        // the property naming the requests topic, and its sibling naming the group: mp.messaging.incoming.<ch>.topic /
+        // .group.id, or the runtime's own worker settings (...requests-topic / ...group-id)
+        Optional<String> prefix = props.entrySet().stream()
+            .filter(e -> e.getValue().equals(Topic.DIALOGUE_REQUESTS.topicName()))
+            .map(e -> e.getKey().substring(0, e.getKey().lastIndexOf('.') + 1))
+            .filter(p -> props.containsKey(p + "group.id") || props.containsKey(p + "group-id")).findFirst();
+        assumeTrue(prefix.isPresent(), "gpu-runtime/server names no consumer group next to " + Topic.DIALOGUE_REQUESTS.topicName()
+            + " in application.properties: KEDA's consumer group is not checked");
         Manifests.Rendered r = Manifests.render(variant);
         Deployment d = r.named(Deployment.class, "gpu-runtime").orElseThrow();
-        String group = ServiceConfig.resolve(props.getOrDefault(channel.get() + ".group.id",
-            props.getOrDefault("quarkus.application.name", "")), ServiceConfig.providedEnv(r, d));
+        String raw = props.getOrDefault(prefix.get() + "group.id", props.get(prefix.get() + "group-id"));
+        String group = ServiceConfig.resolve(raw, ServiceConfig.providedEnv(r, d));
         GenericKubernetesResource so = r.custom("ScaledObject", "gpu-runtime").orElseThrow();
         Map<String, Object> md = TopicsTest.map(TopicsTest.map(((List<?>) TopicsTest.spec(so).get("triggers")).get(0))
             .get("metadata"));
