@@ -22,6 +22,7 @@ public final class Main {
             err.println("usage: mopao-engine " + GenerateCommand.USAGE);
             err.println("       mopao-engine " + BenchCommand.USAGE);
             err.println("       mopao-engine " + RandomModelCommand.USAGE);
+            err.println("       mopao-engine " + MemoryBandwidthCommand.USAGE);
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -30,7 +31,9 @@ public final class Main {
                 case "generate" -> GenerateCommand.run(rest, out);
                 case "bench" -> BenchCommand.run(rest, out);
                 case "random-model" -> RandomModelCommand.run(rest, out);
-                default -> throw new Args.UsageException("unknown command '" + args[0] + "' (commands: generate, bench)");
+                case "membw" -> MemoryBandwidthCommand.run(rest, out);
+                default -> throw new Args.UsageException("unknown command '" + args[0]
+                        + "' (commands: generate, bench, random-model, membw)");
             };
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());

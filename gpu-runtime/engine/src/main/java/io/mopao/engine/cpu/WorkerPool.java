@@ -16,7 +16,7 @@ public final class WorkerPool implements AutoCloseable {
         void run(int from, int to, int worker);
     }
 
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 100_000;
 
     private final int threads;
     private final Thread[] workers;
@@ -69,8 +69,13 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         runShare(body, n, grain, 0);
-        while (pending.get() != 0) {
-            Thread.onSpinWait();
+        // spin briefly; if a worker is slow (e.g. descheduled on a busy machine) give it this core
+        for (int spins = 0; pending.get() != 0; spins++) {
+            if (spins < 20_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
         job = null;
         Throwable f = failure;
