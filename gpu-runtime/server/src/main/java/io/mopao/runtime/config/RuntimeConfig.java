@@ -1,0 +1,115 @@
+package io.mopao.runtime.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of the runtime service ({@code mopao.runtime.*}). */
+@ConfigMapping(prefix = "mopao.runtime")
+public interface RuntimeConfig {
+
+    /** Model name (what requests name) to GGUF path; a relative path resolves against {@link #modelsDir()}. */
+    Map<String, String> models();
+
+    /** Folder that relative model paths resolve against. */
+    @WithDefault("../shared/models")
+    String modelsDir();
+
+    /** Id of this worker in logs and completions; the host name when unset. */
+    Optional<String> workerId();
+
+    /** The serving engine of each model. */
+    EngineSettings engine();
+
+    /** The Kafka worker. */
+    Worker worker();
+
+    /** The OpenAI-compatible HTTP API. */
+    Http http();
+
+    /** Batching and caching of each model's engine. */
+    interface EngineSettings {
+        /** CPU threads of the model's backend and of attention. */
+        @WithDefault("2")
+        int threads();
+
+        /** KV pool size in positions. */
+        @WithDefault("16384")
+        long kvCacheTokens();
+
+        /** KV positions per block. */
+        @WithDefault("16")
+        int blockSize();
+
+        /** Token budget of one batched step. */
+        @WithDefault("512")
+        int maxBatchedTokens();
+
+        /** Sequences running at once (the continuous batch). */
+        @WithDefault("16")
+        int maxSeqs();
+
+        /** Positions one sequence may reach; 0 for the model's context length. */
+        @WithDefault("0")
+        int maxModelLen();
+
+        /** Reuse cached prompt prefixes across requests. */
+        @WithDefault("true")
+        boolean prefixCaching();
+    }
+
+    /** The Kafka side. */
+    interface Worker {
+        /** Whether this process consumes dialogue-turn requests. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Requests topic: the shared catalogue topic, or a per-model topic {@code mopao.dialogue.requests.<model>}. */
+        @WithDefault("mopao.dialogue.requests")
+        String requestsTopic();
+
+        /** Consumer group of the pool (one group per requests topic). */
+        @WithDefault("mopao-gpu-runtime")
+        String groupId();
+
+        /** Where chunks and completions go. */
+        @WithDefault("mopao.dialogue.events")
+        String eventsTopic();
+
+        /** Where cancellations come from (read by every worker from the latest offset). */
+        @WithDefault("mopao.dialogue.control")
+        String controlTopic();
+
+        /** Where unreadable requests go, with the reason in a header. */
+        @WithDefault("mopao.dialogue.requests.dlq")
+        String deadLetterTopic();
+
+        /** Turns admitted at once before consumption pauses (0 = the engine's max-seqs). */
+        @WithDefault("0")
+        int maxInFlight();
+
+        /** KV pool usage above which consumption pauses while the engine has waiting turns. */
+        @WithDefault("0.9")
+        double kvHighWatermark();
+
+        /** Most tokens per chunk. */
+        @WithDefault("16")
+        int chunkTokens();
+
+        /** Longest a chunk's text waits before it is published. */
+        @WithDefault("50ms")
+        Duration chunkInterval();
+
+        /** How long a stopping worker lets its in-flight turns finish before it hands them back. */
+        @WithDefault("30s")
+        Duration drainTimeout();
+    }
+
+    /** The HTTP API. */
+    interface Http {
+        /** Bearer key the OpenAI endpoints require; open when unset. */
+        Optional<String> apiKey();
+    }
+}

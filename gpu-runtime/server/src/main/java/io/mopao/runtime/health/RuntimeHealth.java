@@ -1,0 +1,65 @@
+package io.mopao.runtime.health;
+
+import io.mopao.runtime.engine.ModelRegistry;
+import io.mopao.runtime.engine.ServedModel;
+import io.mopao.runtime.worker.WorkerLifecycle;
+import io.mopao.runtime.worker.WorkerPool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
+
+/**
+ * Health: started and ready once every configured model is loaded (with its backend named); live while the worker's
+ * consumer and control threads run.
+ */
+@ApplicationScoped
+public class RuntimeHealth {
+    private final ModelRegistry models;
+    private final WorkerLifecycle worker;
+
+    public RuntimeHealth(ModelRegistry models, WorkerLifecycle worker) {
+        this.models = models;
+        this.worker = worker;
+    }
+
+    @Produces
+    @Startup
+    HealthCheck modelsLoadedAtStart() {
+        return this::models;
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck modelsLoaded() {
+        return this::models;
+    }
+
+    @Produces
+    @Liveness
+    HealthCheck workerAlive() {
+        return () -> {
+            Optional<WorkerPool> w = worker.worker();
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("kafka-worker");
+            if (w.isEmpty()) {
+                return b.up().withData("enabled", false).build();
+            }
+            return b.status(w.get().isAlive()).withData("enabled", true).withData("group", w.get().settings().groupId())
+                .withData("topic", w.get().settings().requestsTopic()).withData("partitions", w.get().assignment().size())
+                .withData("inflight", w.get().runningTurns().size()).build();
+        };
+    }
+
+    private HealthCheckResponse models() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("models").status(!models.all().isEmpty());
+        for (ServedModel m : models.all()) {
+            b.withData(m.name(), "loaded, backend " + m.backend() + ", context " + m.contextLength());
+        }
+        return b.build();
+    }
+}
