@@ -48,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Thread thread;
     private final float[] row;
+    /** A command taken while waiting for room, to apply first on the next round (keeps the inbox order). */
+    private Object deferred;
     private volatile boolean closed;
     private volatile EngineStats stats;
     private long steps;
@@ -250,6 +252,9 @@ public final class Engine implements AutoCloseable {
             for (Active a : List.copyOf(active.values())) {
                 complete(a, FinishReason.ERROR, null, "the engine shut down");
             }
+            if (deferred != null) {
+                inbox.add(deferred);
+            }
             for (Object o : inbox) {
                 if (o instanceof Active a) {
                     a.handle.future().complete(completion(a, FinishReason.ERROR, null, "the engine shut down"));
@@ -262,7 +267,10 @@ public final class Engine implements AutoCloseable {
     /** Applies queued submissions and cancellations; blocks while idle. Returns false on shutdown. */
     private boolean takeCommands() throws InterruptedException {
         Object cmd;
-        if (scheduler.isIdle()) {
+        if (deferred != null) {
+            cmd = deferred;
+            deferred = null;
+        } else if (scheduler.isIdle()) {
             cmd = inbox.take();
         } else {
             cmd = inbox.poll();
@@ -271,7 +279,11 @@ public final class Engine implements AutoCloseable {
             switch (cmd) {
                 case Active a -> {
                     active.put(a.seq.id(), a);
-                    scheduler.add(a.seq);
+                    try {
+                        scheduler.add(a.seq);
+                    } catch (IllegalArgumentException e) {
+                        complete(a, FinishReason.ERROR, null, e.getMessage());
+                    }
                 }
                 case Cancel c -> {
                     Active a = active.get(c.seqId());
@@ -298,11 +310,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (out.isEmpty()) {
-            // only waiting sequences that cannot be admitted yet (deadline checks continue)
-            Object cmd = inbox.poll(1, TimeUnit.MILLISECONDS);
-            if (cmd != null) {
-                inbox.add(cmd);
-            }
+            // only waiting sequences that cannot be admitted yet: wait a moment for a command (deadline checks continue)
+            deferred = inbox.poll(1, TimeUnit.MILLISECONDS);
             return;
         }
         float[] logits = runner.execute(out);

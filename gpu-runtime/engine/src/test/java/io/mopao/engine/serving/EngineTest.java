@@ -1,5 +1,8 @@
 package io.mopao.engine.serving;
 
+import io.mopao.engine.chat.ChatMessage;
+import io.mopao.engine.chat.ChatTemplates;
+import io.mopao.engine.chat.RenderedPrompt;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelOptions;
 import io.mopao.engine.model.SharedModels;
@@ -59,6 +62,22 @@ class EngineTest {
         assertEquals(FinishReason.STOP, c.reason());
         assertEquals("Lily", c.stop());
         assertEquals(", there was a little girl named ", c.text());
+    }
+
+    @Test
+    void aRenderedChatIsEncodedAndItsTemplateStopsApply() {
+        RenderedPrompt rendered = ChatTemplates.rolePlay().render(List.of(new ChatMessage(ChatMessage.USER, "Lily", "Once upon a time")),
+                true);
+        GenerationRequest r = GenerationRequest.ofChat("chat", rendered, tokenizer, SamplingParams.greedy().withMaxTokens(30));
+        assertEquals(tokenizer.encode(rendered.text(), tokenizer.addBosByDefault(), true).length, r.promptTokens().length);
+        for (String stop : rendered.stopStrings()) {
+            assertTrue(r.params().stop().contains(stop) || r.params().stopTokenIds().contains(tokenizer.tokenId(stop)), stop);
+        }
+        Completion c = run(r);
+        assertTrue(c.reason() == FinishReason.STOP || c.reason() == FinishReason.LENGTH, c.reason().toString());
+        for (String stop : r.params().stop()) {
+            assertTrue(!c.text().contains(stop), "the text never contains a stop string: " + c.text());
+        }
     }
 
     @Test

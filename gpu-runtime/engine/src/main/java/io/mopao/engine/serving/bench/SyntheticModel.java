@@ -27,9 +27,17 @@ public record SyntheticModel(String arch, GgmlType type, int dim, int layers, in
         return new SyntheticModel("llama", GgmlType.F32, 64, 2, 4, 2, 128, 64, 256, 7);
     }
 
-    /** About 110M parameters (12 layers of width 768, GQA 12/4, vocabulary 32000, context 2048), Q8_0. */
+    /** About 125M parameters (12 layers of width 768, GQA 12/4, vocabulary 32000, context 2048), F32. */
     public static SyntheticModel m100() {
-        return new SyntheticModel("llama", GgmlType.Q8_0, 768, 12, 12, 4, 2048, 32000, 2048, 1);
+        return new SyntheticModel("llama", GgmlType.F32, 768, 12, 12, 4, 2048, 32000, 2048, 1);
+    }
+
+    /**
+     * @param value weight type of the matrices
+     * @return a copy with it
+     */
+    public SyntheticModel withType(GgmlType value) {
+        return new SyntheticModel(arch, value, dim, layers, heads, kvHeads, ffn, vocab, context, seed);
     }
 
     /**

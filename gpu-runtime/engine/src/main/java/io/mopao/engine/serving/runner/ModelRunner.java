@@ -12,21 +12,22 @@ import io.mopao.engine.serving.scheduler.SchedulerOutput;
 import java.util.List;
 
 /**
- * Runs one scheduler step as one forward pass over every scheduled token of every sequence: the tokens are
- * stacked into one {@code [T, dim]} activation matrix, so each weight matrix is read once per step for the whole
- * batch; attention reads each sequence's own KV through its block table ({@link PagedKvStore}). Then the classifier
- * runs on the last row of each sequence that samples. Every row goes through the same operations as in
- * {@code Model.forward}, and no row's arithmetic depends on the other rows, so a sequence's logits do not depend on
- * whether it runs alone, batched, chunked or from cached KV. (The backend's vector dot products sum lanes with
+ * Runs one scheduler step as one forward pass over every scheduled token of every sequence: the tokens are stacked
+ * into one {@code [T, dim]} activation matrix and every weight matrix multiplies all of them in one backend call (the
+ * CPU backend walks weight rows outermost, so each row is read from memory once per step and reused from cache for
+ * every token of the batch); attention reads each sequence's own KV through its block table ({@link PagedKvStore}).
+ * Then the classifier runs on the last row of each sequence that samples. Every row goes through the same operations
+ * as in {@code Model.forward}, and no row's arithmetic depends on the other rows, so a sequence's logits do not depend
+ * on whether it runs alone, batched, chunked or from cached KV. (The backend's vector dot products sum lanes with
  * {@code reduceLanes}, whose order changes once the JIT compiles them: logits can move by an ulp between a cold and a
- * warm JVM, never with the batch.) Owned by the inference thread.
+ * warm JVM, never with the batch; this runner's attention sums lanes in a fixed order.) Owned by the inference thread.
  */
 public final class ModelRunner implements AutoCloseable {
     private final ModelConfig c;
     private final ModelWeights weights;
     private final Backend be;
     private final PagedKvStore store;
-    private final WorkerPool attentionPool;
+    private final WorkerPool pool;
     private final PagedAttention attention;
     private final int maxTokens;
     private final int maxSeqs;
@@ -77,8 +78,8 @@ public final class ModelRunner implements AutoCloseable {
         this.store = store;
         this.maxTokens = maxTokens;
         this.maxSeqs = maxSeqs;
-        this.attentionPool = new WorkerPool(threads);
-        this.attention = new PagedAttention(config, attentionPool, vectorized, maxPositions);
+        this.pool = new WorkerPool(threads);
+        this.attention = new PagedAttention(config, pool, vectorized, maxPositions);
         int dim = c.dim();
         this.x = new float[maxTokens * dim];
         this.xb = new float[maxTokens * dim];
@@ -233,6 +234,6 @@ public final class ModelRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        attentionPool.close();
+        pool.close();
     }
 }
