@@ -1,0 +1,205 @@
+# shellcheck shell=bash
+# ./mopao up / down for the whole platform (sourced by ./mopao, which has already started the infrastructure).
+#
+#   ./mopao up [--model PATH] [--no-seed] [--rebuild]   build what is missing, start every service (and the gpu-runtime
+#                                                       worker when it exists), seed the demo, print the URL and users
+#   ./mopao down                                        stop what ./mopao up started (then the infrastructure)
+#
+# Each service runs `java -jar <module>/target/quarkus-app/quarkus-run.jar`, logs to .mopao/logs/<svc>.log, PID in
+# .mopao/run/<svc>.pid. Ready = GET /q/health/ready answers 200.
+
+HELP_LINES+=("up [--model PATH]   (platform) build if needed, start all services + worker, seed the demo, print URL")
+
+# name|module dir|port
+PLATFORM_SERVICES=(
+  "character-service|character-service|8081"
+  "world-service|world-service|8082"
+  "story-engine|story-engine|8083"
+  "gpu-runtime|gpu-runtime/server|8084"
+  "web|web|8080"
+)
+PLATFORM_URL="http://127.0.0.1:8080"
+
+_platform_jar() { printf '%s/%s/target/quarkus-app/quarkus-run.jar' "$MOPAO_ROOT" "$1"; }
+
+# Modules whose jar is missing or older than their sources (or the shared events library).
+_platform_stale() {
+  local entry name dir port jar
+  for entry in "${PLATFORM_SERVICES[@]}"; do
+    IFS='|' read -r name dir port <<<"$entry"
+    [[ -f "$MOPAO_ROOT/$dir/pom.xml" ]] || continue
+    [[ "$name" == gpu-runtime ]] && continue # built with gpu-runtime's own module once it exists
+    jar=$(_platform_jar "$dir")
+    if [[ ! -f "$jar" ]] || [[ -n "$(find "$MOPAO_ROOT/$dir/src/main" "$MOPAO_ROOT/$dir/pom.xml" "$MOPAO_ROOT/events/src/main" \
+        -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
+      printf '%s\n' "$dir"
+    fi
+  done
+}
+
+_platform_build() {
+  local force=$1 modules=()
+  if [[ "$force" == 1 ]]; then
+    local entry name dir port
+    for entry in "${PLATFORM_SERVICES[@]}"; do
+      IFS='|' read -r name dir port <<<"$entry"
+      [[ -f "$MOPAO_ROOT/$dir/pom.xml" && "$name" != gpu-runtime ]] && modules+=("$dir")
+    done
+  else
+    mapfile -t modules < <(_platform_stale)
+  fi
+  ((${#modules[@]})) || { info "build: jars are up to date"; return 0; }
+  local list; list=$(IFS=,; echo "${modules[*]}")
+  info "building ${modules[*]} (./mvnw -DskipTests package; first build takes a few minutes) ..."
+  local log="$MOPAO_LOG_DIR/build.log" t0=$SECONDS
+  MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}" \
+    "$MOPAO_ROOT/mvnw" -B -ntp -q -DskipTests -Dcheckstyle.skip package -pl "$list" -am >"$log" 2>&1 9>&- &
+  local pid=$! spin='|/-\' i=0
+  while kill -0 "$pid" 2>/dev/null; do
+    [[ -t 2 ]] && printf '\r[mopao]   building ... %s %ds ' "${spin:i++%4:1}" $((SECONDS - t0)) >&2
+    sleep 1
+  done
+  [[ -t 2 ]] && printf '\r\033[K' >&2
+  if ! wait "$pid"; then
+    tail -n 40 "$log" >&2
+    die "build failed (full log: $log)"
+  fi
+  ok "built in $((SECONDS - t0))s"
+}
+
+_platform_ready() { [[ "$(http_status "http://127.0.0.1:$1/q/health/ready")" == 200 ]]; }
+
+_platform_start() { # name dir port [extra java args...]
+  local name=$1 dir=$2 port=$3; shift 3
+  local log="$MOPAO_LOG_DIR/$name.log" pid
+  if pid=$(owned_pid "$name"); then
+    info "$name already running (pid $pid)"
+    return 0
+  fi
+  if port_open 127.0.0.1 "$port"; then
+    if _platform_ready "$port"; then warn "$name: port $port is already served by a process ./mopao did not start; using it"; return 0; fi
+    die "$name: port $port is taken by another process"
+  fi
+  spawn "$name" "$log" "$JAVA_HOME/bin/java" "-Dmopao.service=$MOPAO_STATE_DIR/$name" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Xss512k -Xmx384m --enable-native-access=ALL-UNNAMED "$@" -jar "$(_platform_jar "$dir")"
+  PLATFORM_STARTED+=("$name")
+}
+
+platform_up() {
+  local model="" seed=1 rebuild=0
+  while (($#)); do
+    case "$1" in
+      --model) [[ $# -ge 2 ]] || die "--model needs a path"; model=$2; shift 2 ;;
+      --model=*) model=${1#--model=}; shift ;;
+      --no-seed) seed=0; shift ;;
+      --rebuild) rebuild=1; shift ;;
+      -h|--help) echo "usage: ./mopao up [--model PATH] [--no-seed] [--rebuild]"; return 0 ;;
+      *) die "unknown option '$1' (./mopao up [--model PATH] [--no-seed] [--rebuild])" ;;
+    esac
+  done
+  use_java25
+  ensure_state_dirs
+  local t0=$SECONDS
+  PLATFORM_STARTED=()
+
+  local worker_jar; worker_jar=$(_platform_jar gpu-runtime/server)
+  local model_file=""
+  if [[ -n "$model" ]]; then
+    model_file=$(model_resolve "$model") || die "no usable model"
+  elif [[ -f "$worker_jar" ]]; then
+    model_file=$(model_resolve "") || die "no usable model"
+  fi
+
+  # the worker reads the model from MOPAO_MODEL_PATH (and -Dmopao.model.path)
+  [[ -n "$model_file" ]] && export MOPAO_MODEL_PATH="$model_file"
+
+  _platform_build "$rebuild"
+
+  local entry name dir port total=0 n=0
+  for entry in "${PLATFORM_SERVICES[@]}"; do total=$((total + 1)); done
+  for entry in "${PLATFORM_SERVICES[@]}"; do
+    IFS='|' read -r name dir port <<<"$entry"
+    n=$((n + 1))
+    if [[ "$name" == gpu-runtime ]]; then
+      if [[ -f "$worker_jar" ]]; then
+        info "[$n/$total] starting gpu-runtime worker (:$port, model $model_file)"
+        _platform_start "$name" "$dir" "$port" "--add-modules=jdk.incubator.vector" "-Dmopao.model.path=$model_file"
+      else
+        warn "[$n/$total] gpu-runtime worker NOT available yet ($worker_jar does not exist):"
+        warn "      the platform starts without it, so chat replies will not be generated"
+      fi
+      continue
+    fi
+    if [[ ! -f "$(_platform_jar "$dir")" ]]; then
+      warn "[$n/$total] $name: no jar ($(_platform_jar "$dir")), not started"
+      continue
+    fi
+    info "[$n/$total] starting $name (:$port)"
+    _platform_start "$name" "$dir" "$port"
+  done
+
+  # wait for every started service, showing which ones are still starting
+  local pending=() pid
+  for entry in "${PLATFORM_SERVICES[@]}"; do
+    IFS='|' read -r name dir port <<<"$entry"
+    if owned_pid "$name" >/dev/null; then pending+=("$entry"); fi
+  done
+  local deadline=$((SECONDS + ${MOPAO_UP_TIMEOUT:-300})) waiting
+  while ((${#pending[@]})); do
+    local still=()
+    waiting=()
+    for entry in "${pending[@]}"; do
+      IFS='|' read -r name dir port <<<"$entry"
+      if _platform_ready "$port"; then
+        [[ -t 2 ]] && printf '\r\033[K' >&2
+        ok "$name ready on :$port ($((SECONDS - t0))s)"
+      elif ! pid=$(owned_pid "$name"); then
+        [[ -t 2 ]] && printf '\r\033[K' >&2
+        tail -n 30 "$MOPAO_LOG_DIR/$name.log" >&2
+        die "$name exited during start-up (log: $MOPAO_LOG_DIR/$name.log); ./mopao down stops the rest"
+      else
+        still+=("$entry")
+        waiting+=("$name")
+      fi
+    done
+    pending=("${still[@]}")
+    ((${#pending[@]})) || break
+    if ((SECONDS > deadline)); then
+      die "not ready after ${MOPAO_UP_TIMEOUT:-300}s: ${waiting[*]} (logs in $MOPAO_LOG_DIR); ./mopao down stops everything"
+    fi
+    [[ -t 2 ]] && printf '\r[mopao]   waiting for %s ... %ds ' "${waiting[*]}" $((SECONDS - t0)) >&2
+    sleep 1
+  done
+
+  if ((seed)); then platform_seed || warn "demo seeding failed (see above); the platform is up anyway"; fi
+
+  ok "Mopao is up in $((SECONDS - t0))s: open $PLATFORM_URL"
+  cat >&2 <<USERS
+[mopao] demo users (password = <name>-pw; local only):
+[mopao]   alice / alice-pw   player
+[mopao]   bob   / bob-pw     player, creator
+[mopao]   carol / carol-pw   player, creator
+[mopao]   mod   / mod-pw     player, moderator
+[mopao]   admin / admin-pw   all roles
+[mopao] logs: $MOPAO_LOG_DIR/<service>.log   stop: ./mopao down
+USERS
+  echo "$PLATFORM_URL"
+}
+
+platform_down() {
+  local i entry name dir port pid
+  for ((i = ${#PLATFORM_SERVICES[@]} - 1; i >= 0; i--)); do
+    IFS='|' read -r name dir port <<<"${PLATFORM_SERVICES[i]}"
+    if pid=$(owned_pid "$name"); then
+      info "stopping $name (pid $pid)"
+      stop_pid "$name" "$pid" 30
+    fi
+  done
+}
+
+# Stops the platform services only (the infrastructure stays up): used by web/e2e/run.sh when the infrastructure was
+# already running before it.
+cmd_platform_down() { platform_down; }
+
+HELP_LINES+=("e2e [--model PATH]  browser test of the web app (web/e2e/run.sh; starts the platform when it is not up)")
+cmd_e2e() { exec "$MOPAO_ROOT/web/e2e/run.sh" "$@"; }
