@@ -28,8 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes io.mopao.engine.serving.bench.ServingBench \
  *     --model m100.gguf [--generate [--type F32|Q8_0]] [--threads 2] [--gen 48] [--sessions 32] [--turns 6] [--personas 4]
- *     [--persona-tokens 500] [--user-tokens 24] [--reply-tokens 16] [--compare-sessions 8] [--skip-throughput]
- *     [--skip-replay]
+ *     [--persona-tokens 500] [--user-tokens 24] [--reply-tokens 16] [--compare-sessions 4] [--skip-throughput]
+ *     [--skip-replay] [--skip-main-replay]
  * </pre>
  */
 public final class ServingBench {
@@ -66,7 +66,7 @@ public final class ServingBench {
                 Replay r = new Replay(Integer.parseInt(opt(args, "--sessions", "32")), Integer.parseInt(opt(args, "--turns", "6")),
                         Integer.parseInt(opt(args, "--personas", "4")), Integer.parseInt(opt(args, "--persona-tokens", "500")),
                         Integer.parseInt(opt(args, "--user-tokens", "24")), Integer.parseInt(opt(args, "--reply-tokens", "16")));
-                b.replay(r, Integer.parseInt(opt(args, "--compare-sessions", "4")));
+                b.replay(r, Integer.parseInt(opt(args, "--compare-sessions", "4")), !args.contains("--skip-main-replay"));
             }
         }
     }
@@ -137,15 +137,17 @@ public final class ServingBench {
     private record ReplayResult(EngineStats stats, double seconds, List<Long> laterTurnTtft, List<Long> firstTurnTtft, long promptTokens) {
     }
 
-    private void replay(Replay r, int compareSessions) {
-        ReplayResult on = runReplay(r, true);
-        System.out.printf(Locale.ROOT, "Replay: %d sessions x %d turns, %d personas of %d tokens, %d-token user turns, %d-token replies,"
-                        + " 16 sequences per step, each session sends its next turn when its reply is done.%n%n", r.sessions(), r.turns(),
-                r.personas(), r.personaTokens(), r.userTokens(), r.replyTokens());
+    private void replay(Replay r, int compareSessions, boolean main) {
+        System.out.printf(Locale.ROOT, "Replay: %d turns per session, sessions round-robin over %d personas of %d tokens, %d-token user"
+                        + " turns, %d-token greedy replies, 16 sequences per step; each session sends its next turn (persona + history +"
+                        + " new user turn) when its reply is done.%n%n", r.turns(), r.personas(), r.personaTokens(), r.userTokens(),
+                r.replyTokens());
         System.out.println("| run | prompt tokens | served from cache | hit ratio | TTFT turn 1 median ms | TTFT turns >= 2 median ms"
                 + " | TTFT turns >= 2 mean ms | wall s |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-        row(r.sessions() + " sessions, cache on", on);
+        if (main) {
+            row(r.sessions() + " sessions, cache on", runReplay(r, true));
+        }
         Replay small = r.withSessions(compareSessions);
         ReplayResult smallOn = runReplay(small, true);
         ReplayResult smallOff = runReplay(small, false);
