@@ -479,7 +479,7 @@ public final class KernelSource {
                     int r = blockIdx.y * MATVEC_WARPS + (threadIdx.x >> 5);
                     if (r >= rows) return;
                     int b0 = blockIdx.x * TILE;
-                    int nb = min(TILE, batch - b0);
+                    int nb = batch - b0 < TILE ? batch - b0 : TILE;
                     const u8* row = w + (i64) r * rowBytes;
                     float acc[TILE];
                     #pragma unroll
