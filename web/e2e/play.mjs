@@ -104,6 +104,11 @@ try {
     await chunksAfter(mark);
     await a.page.locator('.swipe-pos', { hasText: '/2' }).last().waitFor({ timeout: 30000 });
     await shot(a.page, 'en-chat-regenerated');
+
+    log('alice opens the prompt inspector');
+    await a.page.locator('.msg.assistant .inspect').last().click();
+    await a.page.locator('.inspector').first().waitFor();
+    await shot(a.page, 'en-prompt-inspector');
   }
 
   log('alice shares the transcript');
@@ -111,6 +116,13 @@ try {
   a.page.dialogAnswer = title;
   await a.page.click('#share');
   await a.page.locator('#chat-status', { hasText: /Shared/ }).waitFor({ timeout: 30000 });
+
+  log('an expired session sends alice to sign in and back to the same page');
+  await a.ctx.addCookies([{ name: 'q_session', value: 'expired-or-tampered', url: BASE }]);
+  await a.page.goto(BASE + '/#/worlds');
+  await a.page.waitForSelector('#me', { timeout: 30000 });
+  await a.page.locator('.world-card').first().waitFor();
+  if (!a.page.url().endsWith('#/worlds')) throw new Error(`came back to ${a.page.url()} instead of #/worlds`);
 
   // ---- player two: bob ---------------------------------------------------------------------------
   log('bob sees the shared story in the feed');
