@@ -38,10 +38,19 @@ function searchForm(initial, onSearch) {
 export async function home() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '').get('q') || '';
   const results = h('div', { class: 'grid', id: 'characters' }, h('p', { class: 'loading' }, t('loading')));
+  const chats = h('div', { id: 'my-chats' });
   mount(h('section', {},
+    chats,
     h('h1', {}, t('home.title')),
     searchForm(q, (v) => { location.hash = v ? `#/?q=${encodeURIComponent(v)}` : '#/'; }),
     results));
+  if (session.user.authenticated && !q) {
+    get('/api/sessions').then((list) => {
+      if (!list.length) return;
+      chats.replaceChildren(h('h2', {}, t('home.continue')), h('ul', {}, list.slice(0, 5).map((s) => h('li', {},
+        h('a', { href: `#/chat/${s.id}`, dir: 'auto' }, s.title || t('chat.title'))))));
+    }).catch(() => {});
+  }
   const page = await get(`/api/characters?size=40${q ? '&q=' + encodeURIComponent(q) : ''}`);
   results.replaceChildren(...(page.items.length ? page.items.map(characterCard) : [h('p', { class: 'muted' }, t('empty.characters'))]));
 }
