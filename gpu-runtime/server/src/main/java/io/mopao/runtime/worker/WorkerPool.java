@@ -112,6 +112,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile int pendingCount;
+    private volatile Set<TopicPartition> pausedView = Set.of();
     private volatile boolean stopping;
     private volatile boolean killed;
 
@@ -187,6 +188,16 @@ public final class WorkerPool implements AutoCloseable {
      */
     public boolean cancellationSeen(String turnId) {
         return cancelled.containsKey(turnId);
+    }
+
+    /** @return partitions paused for backpressure (the batch or the KV pool is full) */
+    public Set<TopicPartition> pausedPartitions() {
+        return pausedView;
+    }
+
+    /** @return records polled but not yet admitted (at most one poll's worth) */
+    public int pendingRecords() {
+        return pendingCount;
     }
 
     /** @return whether the consumer and control threads run */
@@ -355,6 +366,7 @@ public final class WorkerPool implements AutoCloseable {
             c.resume(paused);
             paused.clear();
         }
+        pausedView = Set.copyOf(paused);
     }
 
     /** Parses, checks and submits one record. Runs on the consumer thread. */

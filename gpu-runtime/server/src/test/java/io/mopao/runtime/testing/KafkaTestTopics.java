@@ -121,6 +121,16 @@ public final class KafkaTestTopics implements AutoCloseable {
     }
 
     /**
+     * Sends without waiting for the acknowledgement.
+     *
+     * @param topic where
+     * @param event the event
+     */
+    public void sendAsync(String topic, MopaoEvent event) {
+        producer.send(new ProducerRecord<>(topic, event.key(), EventSerde.get().toBytes(EventEnvelope.of("/mopao/test", event, null))));
+    }
+
+    /**
      * @param topic where
      * @param key   key
      * @param value raw value

@@ -1,0 +1,264 @@
+package io.mopao.runtime.bench;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mopao.engine.chat.ChatMessage;
+import io.mopao.engine.chat.ChatTemplates;
+import io.mopao.engine.sampling.SamplingParams;
+import io.mopao.engine.serving.Completion;
+import io.mopao.engine.serving.GenerationListener;
+import io.mopao.engine.serving.GenerationRequest;
+import io.mopao.engine.serving.TokenEvent;
+import io.mopao.events.EventSerde;
+import io.mopao.events.dialogue.GenerateTurn;
+import io.mopao.events.dialogue.PromptSegment;
+import io.mopao.events.dialogue.SamplingSettings;
+import io.mopao.events.dialogue.TokenChunk;
+import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.runtime.engine.ModelRegistry;
+import io.mopao.runtime.engine.ServedModel;
+import io.mopao.runtime.testing.KafkaTestTopics;
+import io.mopao.runtime.testing.Turns;
+import io.mopao.runtime.worker.WorkerHooks;
+import io.mopao.runtime.worker.WorkerPool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Time to first token and per-chunk latency through Kafka (GenerateTurn published → first TokenChunk consumed) against
+ * calling the engine in-process (submit → first token with text), same model, same engine, same 16 concurrent sessions,
+ * alternating rounds. Run with {@code -Dmopao.bench=true}; results go to {@code target/kafka-overhead.txt} and
+ * gpu-runtime/BENCHMARKS.md. Skipped otherwise: it measures, it asserts nothing.
+ */
+class KafkaOverheadBenchmark {
+    static final int SESSIONS = Integer.getInteger("mopao.bench.sessions", 16);
+    static final int ROUNDS = Integer.getInteger("mopao.bench.rounds", 20);
+    static final int MAX_TOKENS = 64;
+
+    @Test
+    void kafkaAddsLittleToTimeToFirstToken() throws Exception {
+        assumeTrue(Boolean.getBoolean("mopao.bench"), "benchmark: run with -Dmopao.bench=true");
+        Map<String, Long> chunkCreated = new ConcurrentHashMap<>();
+        try (KafkaTestTopics topics = new KafkaTestTopics(12); ModelRegistry models = Turns.registry()) {
+            ServedModel model = models.find(Turns.MODEL).orElseThrow();
+            WorkerPool worker = new WorkerPool(Turns.settings(topics, "bench"), models, Turns.metrics(), new WorkerHooks() {
+                @Override
+                public void chunkSent(TokenChunk chunk, long nanoTime) {
+                    chunkCreated.put(chunk.attemptId() + "/" + chunk.seq(), nanoTime);
+                }
+            });
+            Receiver receiver = new Receiver(topics.events);
+            try {
+                worker.start();
+                while (worker.assignment().size() < 12) {
+                    Thread.sleep(100);
+                }
+                List<Double> ttftDirect = new ArrayList<>();
+                List<Double> ttftKafka = new ArrayList<>();
+                List<Double> chunkKafka = new ArrayList<>();
+                List<Double> gapDirect = new ArrayList<>();
+                List<Double> gapKafka = new ArrayList<>();
+                for (int round = -2; round < ROUNDS; round++) { // two warm-up rounds
+                    boolean keep = round >= 0;
+                    List<Double> td = new ArrayList<>();
+                    List<Double> gd = new ArrayList<>();
+                    direct(model, round, td, gd);
+                    List<Double> tk = new ArrayList<>();
+                    List<Double> ck = new ArrayList<>();
+                    List<Double> gk = new ArrayList<>();
+                    kafka(topics, receiver, chunkCreated, round, tk, ck, gk);
+                    if (keep) {
+                        ttftDirect.addAll(td);
+                        gapDirect.addAll(gd);
+                        ttftKafka.addAll(tk);
+                        chunkKafka.addAll(ck);
+                        gapKafka.addAll(gk);
+                    }
+                }
+                String report = String.format(Locale.ROOT, """
+                    stories260K, %d concurrent sessions, %d rounds, max_tokens %d, greedy, %d CPUs
+                    time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
+                    time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
+                    Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f
+                    chunk publish->consume latency  (ms): p50 %.2f  p99 %.2f  (n=%d)
+                    inter-chunk gap in-process      (ms): p50 %.2f  p99 %.2f
+                    inter-chunk gap via Kafka       (ms): p50 %.2f  p99 %.2f
+                    """, SESSIONS, ROUNDS, MAX_TOKENS, Runtime.getRuntime().availableProcessors(),
+                    p(ttftDirect, 50), p(ttftDirect, 99), ttftDirect.size(), p(ttftKafka, 50), p(ttftKafka, 99), ttftKafka.size(),
+                    p(ttftKafka, 50) - p(ttftDirect, 50), p(ttftKafka, 99) - p(ttftDirect, 99),
+                    p(chunkKafka, 50), p(chunkKafka, 99), chunkKafka.size(), p(gapDirect, 50), p(gapDirect, 99), p(gapKafka, 50),
+                    p(gapKafka, 99));
+                System.out.println(report);
+                Files.writeString(Path.of("target/kafka-overhead.txt"), report);
+            } finally {
+                receiver.close();
+                worker.close();
+            }
+        }
+    }
+
+    private static String user(int round, int session) {
+        return "Tell me what Max did on day " + round + " with friend " + session + ".";
+    }
+
+    /** In-process: submit the 16 requests at once; first token with text; gaps between 16-token chunks as the worker cuts them. */
+    private static void direct(ServedModel model, int round, List<Double> ttft, List<Double> gaps) throws Exception {
+        CountDownLatch done = new CountDownLatch(SESSIONS);
+        List<Double> t = Collections.synchronizedList(ttft);
+        List<Double> g = Collections.synchronizedList(gaps);
+        for (int s = 0; s < SESSIONS; s++) {
+            var prompt = ChatTemplates.rolePlay().render(List.of(ChatMessage.system(Turns.SYSTEM), ChatMessage.user(user(round, s))), true);
+            long start = System.nanoTime();
+            GenerationRequest req = GenerationRequest.ofChat("d" + round + "-" + s, prompt, model.tokenizer(),
+                SamplingParams.greedy().withMaxTokens(MAX_TOKENS));
+            model.engine().submit(req, new GenerationListener() {
+                long first = -1;
+                long lastCut = -1;
+                int tokens;
+
+                @Override
+                public void onToken(TokenEvent e) {
+                    long now = System.nanoTime();
+                    tokens++;
+                    if (first < 0 && e.text() != null && !e.text().isEmpty()) {
+                        first = now;
+                        lastCut = now;
+                        tokens = 0;
+                        t.add((now - start) / 1e6);
+                    } else if (first >= 0 && tokens >= 16) {
+                        g.add((now - lastCut) / 1e6);
+                        lastCut = now;
+                        tokens = 0;
+                    }
+                }
+
+                @Override
+                public void onComplete(Completion c) {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(300, TimeUnit.SECONDS);
+    }
+
+    private static void kafka(KafkaTestTopics topics, Receiver receiver, Map<String, Long> created, int round, List<Double> ttft,
+                              List<Double> chunkLatency, List<Double> gaps) throws Exception {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        List<String> turnIds = new ArrayList<>();
+        for (int s = 0; s < SESSIONS; s++) {
+            GenerateTurn turn = new GenerateTurn(UUID.randomUUID().toString(), "bench-" + round + "-" + s, "u", Turns.MODEL,
+                List.of(new PromptSegment("system", "system", null, Turns.SYSTEM, 100, false),
+                    new PromptSegment("history", "user", null, user(round, s), 10, true)), null, null,
+                SamplingSettings.greedy(MAX_TOKENS), 0, null, Instant.now());
+            turnIds.add(turn.turnId());
+            sent.put(turn.turnId(), System.nanoTime());
+            topics.sendAsync(topics.requests, turn);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (!receiver.completed.keySet().containsAll(turnIds) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        for (String id : turnIds) {
+            List<Received> chunks = receiver.chunks.getOrDefault(id, List.of());
+            long prev = -1;
+            for (Received r : chunks) {
+                TokenChunk c = (TokenChunk) r.event;
+                if (c.seq() == 0) {
+                    ttft.add((r.at - sent.get(id)) / 1e6);
+                }
+                Long made = created.get(c.attemptId() + "/" + c.seq());
+                if (made != null) {
+                    chunkLatency.add((r.at - made) / 1e6);
+                }
+                if (prev >= 0 && c.seq() > 1) {
+                    gaps.add((r.at - prev) / 1e6);
+                }
+                prev = r.at;
+            }
+        }
+    }
+
+    static double p(List<Double> xs, int pct) {
+        if (xs.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(pct / 100.0 * s.size()) - 1));
+    }
+
+    private record Received(Object event, long at) {
+    }
+
+    /** Reads the events topic on its own thread and timestamps each record on arrival. */
+    private static final class Receiver implements AutoCloseable {
+        final Map<String, List<Received>> chunks = new ConcurrentHashMap<>();
+        final Map<String, Long> completed = new ConcurrentHashMap<>();
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean closing;
+
+        Receiver(String topic) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestTopics.BOOTSTRAP);
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(p);
+            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position);
+            thread = new Thread(this::run, "bench-receiver");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (!closing) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        long at = System.nanoTime();
+                        Object e = EventSerde.get().parse(r.value()).data();
+                        if (e instanceof TokenChunk c) {
+                            chunks.computeIfAbsent(c.turnId(), k -> Collections.synchronizedList(new ArrayList<>()))
+                                .add(new Received(c, at));
+                        } else if (e instanceof TurnCompleted c) {
+                            completed.put(c.turnId(), at);
+                        }
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                consumer.close(Duration.ZERO);
+            }
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            consumer.wakeup();
+        }
+    }
+}
