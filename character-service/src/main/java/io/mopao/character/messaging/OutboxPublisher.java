@@ -6,14 +6,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the outbox relay of this service's database: rows written by {@link CharacterEvents} in the same transaction as
- * each change are published to Kafka in commit order (one active relay per database, elected by an advisory lock),
- * one record at a time through {@link SynchronousProducer}.
+ * each change are published to Kafka in commit order (one active relay per database, elected by an advisory lock;
+ * at most one record per key in flight, see {@link OutboxRelay}).
  */
 @Singleton
 public class OutboxPublisher {
@@ -28,10 +26,7 @@ public class OutboxPublisher {
     }
 
     void start(@Observes StartupEvent event) {
-        OutboxRelay.Settings settings = OutboxRelay.Settings.defaults();
-        Map<String, Object> producerConfig = OutboxRelay.producerConfig(bootstrapServers, "character-service-outbox", settings);
-        relay = new OutboxRelay(pool, SynchronousProducer.create(() -> new KafkaProducer<>(producerConfig), settings.sendTimeout()),
-            settings);
+        relay = OutboxRelay.create(pool, bootstrapServers, "character-service-outbox", OutboxRelay.Settings.defaults());
         relay.start();
     }
 

@@ -9,14 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,9 +35,13 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>One relay per database is active at a time: it holds a PostgreSQL advisory lock on a dedicated connection, so
  *   several replicas of a service can run a relay and exactly one publishes (order is kept).</li>
- *   <li>Rows are sent in {@code seq} order through an idempotent producer; only the prefix of a batch that the broker
- *   acknowledged is marked. After a failure the rest is sent again (consumers are idempotent on the event id), so a
- *   broker outage delays events but never loses or reorders them. State lives in the table: restarts resume.</li>
+ *   <li>Rows are sent in {@code seq} order, at most one record per key in flight at a time: a pass sends waves made
+ *   of the oldest pending row of each key, waits for the broker, and marks what was acknowledged. A key whose send
+ *   failed is held back until the next pass, and the producer is thrown away with whatever it still had queued, so a
+ *   record given up on can never reach the broker after the records behind it. A broker outage therefore delays events
+ *   but never loses or reorders them per key (a retried record may appear twice in a row: consumers are idempotent on
+ *   the event id, and a compacted topic still ends on the newest value). State lives in the table: restarts
+ *   resume.</li>
  *   <li>Published rows are purged after {@link Settings#keepPublished()}.</li>
  * </ul>
  */
@@ -69,7 +76,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private final Pool pool;
-    private final Producer<String, byte[]> producer;
+    private final Supplier<Producer<String, byte[]>> producerFactory;
+    private Producer<String, byte[]> producer;
     private final Settings settings;
     private final AtomicLong published = new AtomicLong();
     private volatile boolean running;
@@ -77,15 +85,20 @@ public final class OutboxRelay implements AutoCloseable {
     private SqlConnection leaderConnection;
     private long lastPurgeNanos;
 
-    public OutboxRelay(Pool pool, Producer<String, byte[]> producer, Settings settings) {
+    /**
+     * @param producerFactory makes a producer; called again after a failed send, once the old one has been closed with
+     *     its queued records dropped
+     */
+    public OutboxRelay(Pool pool, Supplier<Producer<String, byte[]>> producerFactory, Settings settings) {
         this.pool = pool;
-        this.producer = producer;
+        this.producerFactory = producerFactory;
         this.settings = settings;
     }
 
     /** A relay with its own idempotent producer. */
     public static OutboxRelay create(Pool pool, String bootstrapServers, String clientId, Settings settings) {
-        return new OutboxRelay(pool, new KafkaProducer<>(producerConfig(bootstrapServers, clientId, settings)), settings);
+        Map<String, Object> config = producerConfig(bootstrapServers, clientId, settings);
+        return new OutboxRelay(pool, () -> new KafkaProducer<>(config), settings);
     }
 
     /** Producer settings that keep per-key order through retries and fail a send within the relay's timeout. */
@@ -191,59 +204,95 @@ public final class OutboxRelay implements AutoCloseable {
         if (rows.size() == 0) {
             return 0;
         }
-        List<Long> seqs = new ArrayList<>(rows.size());
-        List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
-        RuntimeException sendFailure = null;
-        for (Row row : rows) {
-            try {
-                sends.add(producer.send(toRecord(row)));
-                seqs.add(row.getLong("seq"));
-            } catch (RuntimeException e) {
-                sendFailure = e;
+        List<Row> remaining = new ArrayList<>(rows.size());
+        rows.forEach(remaining::add);
+        Set<String> heldBack = new HashSet<>();
+        List<Long> acknowledged = new ArrayList<>(remaining.size());
+        Exception failure = null;
+        Long failedSeq = null;
+        while (!remaining.isEmpty()) {
+            // one wave: the oldest pending row of every key that is not held back
+            Set<String> keysInWave = new HashSet<>();
+            List<Row> wave = new ArrayList<>();
+            List<Row> later = new ArrayList<>();
+            for (Row row : remaining) {
+                String key = row.getString("record_key");
+                if (heldBack.contains(key)) {
+                    continue;
+                }
+                if (keysInWave.add(key)) {
+                    wave.add(row);
+                } else {
+                    later.add(row);
+                }
+            }
+            if (wave.isEmpty()) {
                 break;
             }
-        }
-        List<Long> acknowledged = new ArrayList<>(seqs.size());
-        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
-        Exception failure = sendFailure;
-        Long failedSeq = sendFailure == null ? null : rows.size() > seqs.size() ? nthSeq(rows, seqs.size()) : null;
-        for (int i = 0; i < sends.size() && failure == null; i++) {
-            try {
-                sends.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                acknowledged.add(seqs.get(i));
-            } catch (ExecutionException | TimeoutException e) {
-                failure = e;
-                failedSeq = seqs.get(i);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-                failedSeq = seqs.get(i);
+            List<Future<RecordMetadata>> sends = new ArrayList<>(wave.size());
+            for (Row row : wave) {
+                try {
+                    sends.add(producer().send(toRecord(row)));
+                } catch (RuntimeException e) {
+                    sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+                }
             }
-        }
-        if (!acknowledged.isEmpty()) {
-            connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(acknowledged.toArray(new Long[0])))
-                .await().atMost(Duration.ofSeconds(30));
-            published.addAndGet(acknowledged.size());
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            List<Long> waveAcknowledged = new ArrayList<>(wave.size());
+            for (int i = 0; i < wave.size(); i++) {
+                Row row = wave.get(i);
+                try {
+                    sends.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    waveAcknowledged.add(row.getLong("seq"));
+                } catch (ExecutionException | TimeoutException | InterruptedException e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    heldBack.add(row.getString("record_key"));
+                    if (failure == null) {
+                        failure = e;
+                        failedSeq = row.getLong("seq");
+                    }
+                }
+            }
+            if (!waveAcknowledged.isEmpty()) {
+                connection.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(waveAcknowledged.toArray(new Long[0])))
+                    .await().atMost(Duration.ofSeconds(30));
+                published.addAndGet(waveAcknowledged.size());
+                acknowledged.addAll(waveAcknowledged);
+            }
+            if (failure != null) {
+                discardProducer();
+            }
+            remaining = later;
         }
         if (failure != null) {
             String reason = describe(failure);
-            if (failedSeq != null) {
-                connection.preparedQuery(MARK_FAILED).execute(Tuple.of(failedSeq, reason)).await().atMost(Duration.ofSeconds(30));
-            }
-            throw new IllegalStateException("publishing outbox row " + failedSeq + " failed after " + acknowledged.size()
-                + " acknowledged: " + reason, failure);
+            connection.preparedQuery(MARK_FAILED).execute(Tuple.of(failedSeq, reason)).await().atMost(Duration.ofSeconds(30));
+            throw new IllegalStateException("publishing outbox row " + failedSeq + " failed (" + acknowledged.size()
+                + " others acknowledged in this pass): " + reason, failure);
         }
         return acknowledged.size();
     }
 
-    private static Long nthSeq(RowSet<Row> rows, int index) {
-        int i = 0;
-        for (Row row : rows) {
-            if (i++ == index) {
-                return row.getLong("seq");
+    private Producer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = producerFactory.get();
+        }
+        return producer;
+    }
+
+    /** Closes the producer at once, failing (never sending) whatever it still holds; the next send makes a new one. */
+    private void discardProducer() {
+        Producer<String, byte[]> p = producer;
+        producer = null;
+        if (p != null) {
+            try {
+                p.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debugf("closing a failed producer: %s", describe(e));
             }
         }
-        return null;
     }
 
     /** Deletes rows published longer ago than {@link Settings#keepPublished()}; {@code force} ignores the once-a-minute pace. */
@@ -309,6 +358,10 @@ public final class OutboxRelay implements AutoCloseable {
                 // the connection is already gone; the advisory lock went with it
             }
         }
-        producer.close(Duration.ofSeconds(5));
+        Producer<String, byte[]> p = producer;
+        producer = null;
+        if (p != null) {
+            p.close(Duration.ofSeconds(5));
+        }
     }
 }

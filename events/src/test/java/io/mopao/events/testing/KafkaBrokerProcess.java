@@ -73,13 +73,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
             .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!accepts(port)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("test broker exited; see " + dir.resolve("broker.log"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("test broker did not start in 60 s; see " + dir.resolve("broker.log"));
+                throw new IllegalStateException("test broker did not start in 180 s; see " + dir.resolve("broker.log"));
             }
             Thread.sleep(200);
         }
