@@ -1,0 +1,11 @@
+package io.mopao.world.rest;
+
+import java.util.List;
+
+/** The one error shape of every Mopao service. */
+public record ErrorBody(int status, String code, String message, List<String> details) {
+
+    public ErrorBody {
+        details = details == null ? List.of() : List.copyOf(details);
+    }
+}
