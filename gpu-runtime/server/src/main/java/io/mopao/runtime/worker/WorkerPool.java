@@ -334,6 +334,9 @@ public final class WorkerPool implements AutoCloseable {
         if (running.size() >= settings.maxInFlight()) {
             return false;
         }
+        if (running.isEmpty()) {
+            return true; // nothing of ours runs: engine stats may be stale (an engine idled by cancellations takes no snapshot)
+        }
         for (ServedModel m : models.all()) {
             var s = m.engine().stats();
             double used = s.totalBlocks() == 0 ? 0 : 1.0 - (double) s.freeBlocks() / s.totalBlocks();
