@@ -1,0 +1,79 @@
+package io.mopao.story.config;
+
+import io.mopao.story.prompt.LoreScanner;
+import io.mopao.story.prompt.PromptSettings;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** story-engine settings ({@code mopao.story.*}). */
+@ConfigMapping(prefix = "mopao.story")
+public interface StoryConfig {
+
+    /** Id of this replica; names its own dialogue-relay consumer group. */
+    String replicaId();
+
+    /** Model name sent in GenerateTurn (the runtime pool serves it). */
+    @WithDefault("default")
+    String model();
+
+    /** Longest player message in characters; longer ones are refused (413 / error frame). */
+    @WithDefault("8000")
+    int maxMessageChars();
+
+    /** How long a turn may run before it no longer blocks the session (the runtime times it out too). */
+    @WithDefault("PT2M")
+    Duration turnDeadline();
+
+    /** Rate limit: turns a player may start per window. */
+    @WithDefault("30")
+    int turnsPerWindow();
+
+    /** Rate limit window (fixed window in Redis). */
+    @WithDefault("PT1M")
+    Duration rateWindow();
+
+    /** Estimated context size (tokens) of the prompt plus the reply. */
+    @WithDefault("8192")
+    int contextTokens();
+
+    /** Tokens reserved for the reply (also GenerateTurn max tokens). */
+    @WithDefault("512")
+    int replyTokens();
+
+    /** Lore: messages scanned when neither entry nor book sets a scan depth. */
+    @WithDefault("2")
+    int loreScanDepth();
+
+    /** Lore: token budget of all activated entries together. */
+    @WithDefault("1024")
+    int loreTokenBudget();
+
+    /** Lore: most recursive scanning passes. */
+    @WithDefault("3")
+    int loreMaxRecursion();
+
+    /** Memory: a summary turn runs after every this many assistant replies (0 = never). */
+    @WithDefault("10")
+    int summaryEvery();
+
+    /** Memory: most older messages recalled into the prompt. */
+    @WithDefault("3")
+    int recallLimit();
+
+    /** Group scenes: most replies generated in a row without the player (auto-continue cap). */
+    @WithDefault("3")
+    int autoContinueCap();
+
+    /** What {{user}} becomes in the stable prompt prefix. */
+    @WithDefault("User")
+    String stableUserName();
+
+    /** Prompt settings for the assembler. */
+    default PromptSettings promptSettings() {
+        PromptSettings defaults = PromptSettings.defaults();
+        return new PromptSettings(contextTokens(), replyTokens(), stableUserName(), defaults.defaultSystemPrompt(),
+            defaults.groupSystemPrompt(), defaults.impersonatePrompt(), defaults.summaryPrompt(),
+            new LoreScanner.Settings(loreScanDepth(), loreTokenBudget(), loreMaxRecursion()));
+    }
+}

@@ -1,0 +1,410 @@
+package io.mopao.story.service;
+
+import io.mopao.events.EventSerde;
+import io.mopao.events.character.CharacterSnapshot;
+import io.mopao.events.dialogue.GenerateTurn;
+import io.mopao.events.dialogue.TurnCancelled;
+import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.events.outbox.Outbox;
+import io.mopao.events.story.TurnRecorded;
+import io.mopao.events.world.StorylineSnapshot;
+import io.mopao.story.config.StoryConfig;
+import io.mopao.story.messaging.OutboxPublisher;
+import io.mopao.story.prompt.PromptRequest;
+import io.mopao.story.repository.MessageRow;
+import io.mopao.story.repository.SessionRepository;
+import io.mopao.story.repository.SessionRow;
+import io.mopao.story.repository.TurnRepository;
+import io.mopao.story.repository.TurnRow;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The dialogue turn: checks (rate limit, size, ownership, one running turn per session), the player's message, the
+ * prompt and the {@link GenerateTurn} are written in one transaction (the request goes out through the outbox, so
+ * neither is half-written); completions are persisted exactly once per turn id, whichever replica sees them first.
+ */
+@ApplicationScoped
+public class TurnService {
+
+    /** Turn kinds. */
+    public static final String REPLY = "reply";
+    public static final String REGENERATE = "regenerate";
+    public static final String CONTINUE = "continue";
+    public static final String IMPERSONATE = "impersonate";
+    public static final String SUMMARY = "summary";
+
+    private static final Logger LOG = Logger.getLogger(TurnService.class);
+
+    private final Pool pool;
+    private final SessionRepository sessions;
+    private final TurnRepository turns;
+    private final PromptService prompts;
+    private final ReadModels readModels;
+    private final RateLimiter limiter;
+    private final StreamRegistry streams;
+    private final OutboxPublisher publisher;
+    private final StoryConfig config;
+    private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
+
+    public TurnService(Pool pool, SessionRepository sessions, TurnRepository turns, PromptService prompts, ReadModels readModels,
+        RateLimiter limiter, StreamRegistry streams, OutboxPublisher publisher, StoryConfig config) {
+        this.pool = pool;
+        this.sessions = sessions;
+        this.turns = turns;
+        this.prompts = prompts;
+        this.readModels = readModels;
+        this.limiter = limiter;
+        this.streams = streams;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /**
+     * A client's request.
+     *
+     * @param type say, regenerate, continue or impersonate
+     * @param text the player's message (say)
+     * @param clientMessageId optional idempotency key of a say
+     * @param messageId the message to regenerate or continue (default: the active leaf)
+     * @param speaker character id that should speak (group scenes)
+     */
+    public record Command(String type, String text, String clientMessageId, UUID messageId, String speaker) {
+    }
+
+    /** A started turn (or, for a repeated clientMessageId, the message stored the first time and no new turn). */
+    public record Started(UUID turnId, String kind, MessageView message, String speaker, String characterId, boolean duplicate) {
+    }
+
+    /** A finished turn and the turns it started (group auto-continue, memory summary). */
+    public record Finished(TurnRow turn, UUID messageId, List<Started> followUps) {
+    }
+
+    public Uni<Started> start(String userId, UUID sessionId, Command command) {
+        String kind = kindOf(command.type());
+        if (REPLY.equals(kind)) {
+            validateText(command.text());
+        }
+        return limiter.acquire(userId)
+            .invoke(wait -> wait.ifPresent(d -> {
+                throw new ApiException(429, "rate_limited", "too many turns; try again in " + Math.max(1, d.toSeconds()) + " s",
+                    List.of(), d);
+            }))
+            .flatMap(ignored -> sessions.find(pool, sessionId, userId))
+            .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
+            .flatMap(session -> prompts.scene(session)
+                .flatMap(scene -> pool.withTransaction(tx -> startInTx(tx, userId, sessionId, scene, kind, command))))
+            .onFailure(PgException.class).transform(TurnService::translate)
+            .call(started -> started.duplicate() ? Uni.createFrom().voidItem() : announce(sessionId, started));
+    }
+
+    private Uni<Started> startInTx(SqlClient tx, String userId, UUID sessionId, PromptService.Scene scene, String kind, Command command) {
+        return sessions.lock(tx, sessionId)
+            .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
+            .flatMap(session -> turns.running(tx, sessionId).flatMap(running -> {
+                if (running.isPresent()) {
+                    throw busy(running.get());
+                }
+                if (REPLY.equals(kind) && command.clientMessageId() != null) {
+                    return sessions.findByClientId(tx, sessionId, command.clientMessageId()).flatMap(existing -> existing.isPresent()
+                        ? Uni.createFrom().item(new Started(existing.get().turnId(), kind, MessageView.of(existing.get()), null, null,
+                            true))
+                        : plan(tx, userId, session, scene, kind, command));
+                }
+                return plan(tx, userId, session, scene, kind, command);
+            }));
+    }
+
+    private Uni<Started> plan(SqlClient tx, String userId, SessionRow session, PromptService.Scene scene, String kind, Command command) {
+        UUID turnId = UUID.randomUUID();
+        long seed = turnId.getMostSignificantBits();
+        return switch (kind) {
+            case REPLY -> sessions.path(tx, session.id(), session.activeLeafId()).flatMap(path -> {
+                MessageRow userMessage = new MessageRow(UUID.randomUUID(), session.id(), session.activeLeafId(), "user", null,
+                    session.playerName(), command.text().strip(), null, command.clientMessageId(), OffsetDateTime.now(), null);
+                List<MessageRow> history = new ArrayList<>(path);
+                history.add(userMessage);
+                CharacterSnapshot speaker = SpeakerSelector.choose(session.speakerPolicy(), scene.cast(), command.speaker(),
+                    lastSpeaker(path), command.text(), seed);
+                int auto = scene.cast().size() > 1 ? Math.min(session.autoContinue(), config.autoContinueCap()) : 0;
+                return sessions.insertMessage(tx, userMessage)
+                    .flatMap(v -> sessions.setActiveLeaf(tx, session.id(), userMessage.id()))
+                    .flatMap(v -> request(tx, userId, session, scene, turnId, kind, speaker, history, userMessage.id(), null, null,
+                        PromptRequest.Mode.REPLY, auto))
+                    .map(started -> new Started(started.turnId(), kind, MessageView.of(userMessage), started.speaker(),
+                        started.characterId(), false));
+            });
+            case REGENERATE, CONTINUE -> target(tx, session, command.messageId()).flatMap(target -> {
+                if (CONTINUE.equals(kind) && !"assistant".equals(target.role())) {
+                    throw ApiException.invalid("only a character's reply can be continued");
+                }
+                if ("narrator".equals(target.role())) {
+                    throw ApiException.invalid("the opening narration cannot be regenerated");
+                }
+                boolean assistant = "assistant".equals(target.role());
+                UUID parent = assistant ? target.parentId() : target.id();
+                return sessions.path(tx, session.id(), parent).flatMap(history -> {
+                    CharacterSnapshot speaker = assistant && command.speaker() == null
+                        ? scene.member(target.characterId()).orElse(scene.cast().getFirst())
+                        : SpeakerSelector.choose(session.speakerPolicy(), scene.cast(), command.speaker(), lastSpeaker(history),
+                            lastUserText(history), seed);
+                    return request(tx, userId, session, scene, turnId, kind, speaker, history, parent, assistant ? target.id() : null,
+                        CONTINUE.equals(kind) ? target.content() : null,
+                        CONTINUE.equals(kind) ? PromptRequest.Mode.CONTINUE : PromptRequest.Mode.REPLY, 0);
+                });
+            });
+            case IMPERSONATE -> sessions.path(tx, session.id(), session.activeLeafId()).flatMap(history -> {
+                CharacterSnapshot speaker = scene.member(lastSpeaker(history)).orElse(scene.cast().getFirst());
+                return request(tx, userId, session, scene, turnId, kind, speaker, history, session.activeLeafId(), null, null,
+                    PromptRequest.Mode.IMPERSONATE, 0);
+            });
+            default -> throw ApiException.invalid("unknown turn type");
+        };
+    }
+
+    /** Assembles the prompt, stores the running turn and appends the GenerateTurn to the outbox. */
+    private Uni<Started> request(SqlClient tx, String userId, SessionRow session, PromptService.Scene scene, UUID turnId, String kind,
+        CharacterSnapshot speaker, List<MessageRow> history, UUID parent, UUID base, String continuation, PromptRequest.Mode mode,
+        int autoRemaining) {
+        PromptService.Built built = prompts.build(scene, session, speaker, history, mode, lastUserText(history),
+            turnId.getMostSignificantBits());
+        String speakerName = mode == PromptRequest.Mode.IMPERSONATE ? session.playerName()
+            : mode == PromptRequest.Mode.SUMMARY ? "Summary" : io.mopao.story.prompt.PromptAssembler.charName(speaker);
+        Instant deadline = Instant.now().plus(config.turnDeadline());
+        String promptJson = EventSerde.get().mapper().valueToTree(built.prompt()).toString();
+        TurnRow turn = new TurnRow(turnId, session.id(), userId, kind, "running", parent, base, UUID.randomUUID(), speaker.id(),
+            speakerName, promptJson, continuation, deadline.atOffset(java.time.ZoneOffset.UTC), null, null, null, null, autoRemaining, null,
+            null);
+        GenerateTurn event = new GenerateTurn(turnId.toString(), session.id().toString(), userId, config.model(), built.prompt().segments(),
+            continuation, speakerName, built.sampling(), SUMMARY.equals(kind) ? -1 : 0, deadline, Instant.now());
+        return turns.insert(tx, turn)
+            .flatMap(v -> outbox.append(tx, outbox.envelope(event, null)))
+            .replaceWith(new Started(turnId, kind, null, speakerName, speaker.id(), false));
+    }
+
+    /** Asks the runtime to stop the running turn (or the given one); the runtime completes it as {@code cancelled}. */
+    public Uni<UUID> stop(String userId, UUID sessionId, UUID turnId) {
+        return sessions.find(pool, sessionId, userId)
+            .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
+            .flatMap(session -> turnId == null ? turns.running(pool, sessionId)
+                : turns.find(pool, turnId).map(t -> t.filter(x -> x.sessionId().equals(sessionId) && "running".equals(x.status()))))
+            .map(running -> running.orElseThrow(() -> new ApiException(409, "no_running_turn", "no turn is running in this session")))
+            .flatMap(turn -> pool.withTransaction(tx -> outbox.append(tx, outbox.envelope(
+                new TurnCancelled(turn.id().toString(), sessionId.toString(), "stopped by the player"), null))).replaceWith(turn.id()))
+            .invoke(publisher::wakeUp);
+    }
+
+    /** Records a new generation attempt of a turn (the persisting consumer calls this once per attempt it sees). */
+    public Uni<Boolean> recordAttempt(UUID turnId, String attemptId) {
+        return turns.recordAttempt(pool, turnId, attemptId);
+    }
+
+    /**
+     * Persists a completion exactly once: emits the finished turn (and its stored message id) to the one caller that
+     * finished it; empty to everyone else (already finished, superseded attempt, unknown turn).
+     */
+    public Uni<Optional<Finished>> complete(TurnCompleted completed) {
+        UUID turnId = uuid(completed.turnId());
+        if (turnId == null || completed.attemptId() == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        String status = switch (completed.finishReason() == null ? "error" : completed.finishReason()) {
+            case "stop", "length" -> "completed";
+            case "cancelled" -> "cancelled";
+            case "timeout" -> "timeout";
+            default -> "failed";
+        };
+        return pool.withTransaction(tx -> turns.finish(tx, turnId, completed.attemptId(), status, completed.finishReason(),
+                completed.text(), completed.error())
+                .flatMap(finished -> finished.isEmpty() ? Uni.createFrom().item(Optional.<Finished>empty())
+                    : afterFinish(tx, finished.get(), completed).map(Optional::of)))
+            .onFailure(PgException.class).transform(TurnService::translate)
+            .call(result -> {
+                if (result.isEmpty()) {
+                    return Uni.createFrom().voidItem();
+                }
+                publisher.wakeUp();
+                List<Uni<Void>> announcements = new ArrayList<>();
+                for (Started followUp : result.get().followUps()) {
+                    announcements.add(announce(result.get().turn().sessionId(), followUp));
+                }
+                return announcements.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(announcements).andFailFast().replaceWithVoid();
+            });
+    }
+
+    private Uni<Finished> afterFinish(SqlClient tx, TurnRow turn, TurnCompleted completed) {
+        String text = completed.text() == null ? "" : completed.text();
+        if (SUMMARY.equals(turn.kind())) {
+            if ("completed".equals(turn.status()) && !text.isBlank()) {
+                return sessions.updateSummary(tx, turn.sessionId(), text.strip(), turn.autoRemaining())
+                    .replaceWith(new Finished(turn, null, List.of()));
+            }
+            return Uni.createFrom().item(new Finished(turn, null, List.of()));
+        }
+        if (!turn.producesMessage() || text.isBlank()) {
+            return Uni.createFrom().item(new Finished(turn, null, List.of()));
+        }
+        String content = (turn.continuation() == null ? "" : turn.continuation()) + text;
+        MessageRow reply = new MessageRow(turn.replyMessageId(), turn.sessionId(), turn.parentMessageId(), "assistant", turn.characterId(),
+            turn.speakerName(), content, turn.id(), null, OffsetDateTime.now(), null);
+        TurnRecorded recorded = new TurnRecorded(turn.sessionId().toString(), turn.id().toString(), reply.id().toString(),
+            turn.characterId(), completed.finishReason(), completed.usage() == null ? 0 : completed.usage().completionTokens(),
+            Instant.now());
+        return sessions.insertMessage(tx, reply)
+            .flatMap(v -> sessions.advanceLeaf(tx, turn.sessionId(), turn.parentMessageId(), turn.baseMessageId(), reply.id()))
+            .flatMap(v -> outbox.append(tx, outbox.envelope(recorded, null)))
+            .flatMap(v -> "completed".equals(turn.status()) ? afterReply(tx, turn, reply) : Uni.createFrom().item(List.<Started>of()))
+            .map(followUps -> new Finished(turn, reply.id(), followUps));
+    }
+
+    /** Storyline progress, memory summary scheduling and group auto-continue after a completed reply. */
+    private Uni<List<Started>> afterReply(SqlClient tx, TurnRow turn, MessageRow reply) {
+        return sessions.lock(tx, turn.sessionId()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(List.<Started>of());
+            }
+            SessionRow session = found.get();
+            return sessions.path(tx, session.id(), reply.id()).flatMap(path -> readModels.storyline(session.storylineId())
+                .flatMap(storyline -> advanceStoryline(tx, session, storyline.orElse(null), path, reply))
+                .flatMap(v -> prompts.scene(session).onFailure(ApiException.class).recoverWithNull())
+                .flatMap(scene -> {
+                    if (scene == null) {
+                        return Uni.createFrom().item(List.<Started>of());
+                    }
+                    List<Started> followUps = new ArrayList<>();
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    long replies = path.stream().filter(m -> "assistant".equals(m.role())).count();
+                    if (config.summaryEvery() > 0 && replies % config.summaryEvery() == 0 && replies > session.summaryThrough()) {
+                        chain = chain.flatMap(v -> request(tx, turn.userId(), session, scene, UUID.randomUUID(), SUMMARY,
+                            scene.member(turn.characterId()).orElse(scene.cast().getFirst()), path, reply.id(), null, null,
+                            PromptRequest.Mode.SUMMARY, (int) replies)
+                            .flatMap(started -> sessions.updateSummary(tx, session.id(), session.summary(), (int) replies)));
+                    }
+                    if (scene.cast().size() > 1 && turn.autoRemaining() > 0 && REPLY.equals(turn.kind())) {
+                        UUID next = UUID.randomUUID();
+                        String policy = "round_robin".equals(session.speakerPolicy()) ? "round_robin" : "talkativeness";
+                        CharacterSnapshot speaker = SpeakerSelector.choose(policy, scene.cast(), null, turn.characterId(), null,
+                            next.getMostSignificantBits());
+                        chain = chain.flatMap(v -> request(tx, turn.userId(), session, scene, next, REPLY, speaker, path, reply.id(), null,
+                            null, PromptRequest.Mode.REPLY, turn.autoRemaining() - 1).invoke(followUps::add).replaceWithVoid());
+                    }
+                    return chain.replaceWith(followUps);
+                }));
+        });
+    }
+
+    private Uni<Void> advanceStoryline(SqlClient tx, SessionRow session, StorylineSnapshot storyline, List<MessageRow> path,
+        MessageRow reply) {
+        if (storyline == null || session.beatId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Storylines.Progress progress = Storylines.afterReply(storyline, session.beatId(), session.beatTurns(), session.storylineDone(),
+            lastUserText(path), reply.content());
+        return sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(), progress.done());
+    }
+
+    /** The turn's state after a completion, for the done frame. */
+    public Uni<Optional<TurnRow>> find(UUID turnId) {
+        return turns.find(pool, turnId);
+    }
+
+    /** The message stored for a turn, if any. */
+    public Uni<Optional<MessageRow>> replyOf(TurnRow turn) {
+        return sessions.findMessage(pool, turn.sessionId(), turn.replyMessageId());
+    }
+
+    private Uni<Void> announce(UUID sessionId, Started started) {
+        Uni<Void> saved = started.message() == null ? Uni.createFrom().voidItem()
+            : streams.broadcast(sessionId, new Frames.MessageSaved(started.turnId(), started.message()));
+        return saved.flatMap(v -> SUMMARY.equals(started.kind()) ? Uni.createFrom().voidItem()
+            : streams.broadcast(sessionId, new Frames.TurnStarted(started.turnId(), started.kind(), started.speaker(),
+                started.characterId())))
+            .invoke(publisher::wakeUp);
+    }
+
+    private Uni<MessageRow> target(SqlClient tx, SessionRow session, UUID messageId) {
+        UUID id = messageId != null ? messageId : session.activeLeafId();
+        if (id == null) {
+            return Uni.createFrom().failure(ApiException.invalid("the session has no message yet"));
+        }
+        return sessions.findMessage(tx, session.id(), id).map(found -> found.orElseThrow(() -> ApiException.notFound("message")));
+    }
+
+    private void validateText(String text) {
+        if (text == null || text.isBlank()) {
+            throw ApiException.invalid("the message is empty");
+        }
+        if (text.length() > config.maxMessageChars()) {
+            throw new ApiException(413, "message_too_large", "the message has " + text.length() + " characters; at most "
+                + config.maxMessageChars() + " are allowed");
+        }
+    }
+
+    private static ApiException busy(TurnRow running) {
+        return new ApiException(409, "turn_in_progress", "a reply is still being generated in this session; wait for it or stop it first",
+            List.of("running turn " + running.id()), null);
+    }
+
+    private static Throwable translate(Throwable failure) {
+        if (failure instanceof PgException pg && TurnRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            String message = String.valueOf(pg.getMessage());
+            if (message.contains("turn_one_running_per_session")) {
+                return new ApiException(409, "turn_in_progress",
+                    "a reply is still being generated in this session; wait for it or stop it first");
+            }
+            return new ApiException(409, "conflict", "a concurrent change won; reload and try again");
+        }
+        LOG.error("turn storage failed", failure);
+        return failure;
+    }
+
+    static String lastSpeaker(List<MessageRow> path) {
+        for (int i = path.size() - 1; i >= 0; i--) {
+            if ("assistant".equals(path.get(i).role())) {
+                return path.get(i).characterId();
+            }
+        }
+        return null;
+    }
+
+    static String lastUserText(List<MessageRow> path) {
+        for (int i = path.size() - 1; i >= 0; i--) {
+            if ("user".equals(path.get(i).role())) {
+                return path.get(i).content();
+            }
+        }
+        return "";
+    }
+
+    private static String kindOf(String type) {
+        if (type == null) {
+            throw ApiException.invalid("the turn type is missing (say, regenerate, continue or impersonate)");
+        }
+        return switch (type) {
+            case "say" -> REPLY;
+            case "regenerate" -> REGENERATE;
+            case "continue" -> CONTINUE;
+            case "impersonate" -> IMPERSONATE;
+            default -> throw ApiException.invalid("unknown turn type '" + type + "' (say, regenerate, continue or impersonate)");
+        };
+    }
+
+    private static UUID uuid(String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

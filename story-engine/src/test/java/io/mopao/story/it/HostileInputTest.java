@@ -1,0 +1,136 @@
+package io.mopao.story.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mopao.events.character.CharacterSnapshot;
+import io.mopao.story.repository.ReadModelRepository;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PrivateKafka.class)
+class HostileInputTest {
+
+    @Inject
+    ReadModelRepository readModels;
+
+    private CharacterSnapshot lin;
+
+    @BeforeEach
+    void setUp() {
+        lin = Fixtures.givenCharacter(readModels, Fixtures.character("Lin", 1, "public", null));
+    }
+
+    private static Response say(String user, String sessionId, String text) {
+        return given().auth().oauth2(Fixtures.token(user)).contentType(ContentType.JSON)
+            .body(java.util.Map.of("type", "say", "text", text)).post("/api/sessions/" + sessionId + "/turns");
+    }
+
+    @Test
+    void anOversizedMessageIsRefusedOverHttpAndWebSocket() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        String huge = "x".repeat(2001);
+        say("alice", sessionId, huge).then().statusCode(413).body("code", equalTo("message_too_large"));
+        try (StreamClient client = StreamClient.header(RestAssured.port, sessionId, Fixtures.token("alice"))) {
+            client.await("subscribed");
+            client.send("{\"type\":\"say\",\"text\":\"" + huge + "\"}");
+            JsonNode error = client.await("error");
+            assertEquals("message_too_large", error.path("code").asText());
+            assertEquals(413, error.path("status").asInt());
+        }
+        assertEquals(1, given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/messages")
+            .then().extract().jsonPath().getList("$").size(), "only the greeting");
+    }
+
+    @Test
+    void aFloodBeyondTheRateLimitGets429WithRetryAfter() {
+        // carol is used by no other test; the limit is 40 turns a minute in tests (85 tries exceed it within two
+        // windows) and it counts before the session lookup
+        List<Integer> statuses = new ArrayList<>();
+        Response limited = null;
+        for (int i = 0; i < 85 && limited == null; i++) {
+            Response response = say("carol", UUID.randomUUID().toString(), "hello");
+            statuses.add(response.statusCode());
+            if (response.statusCode() == 429) {
+                limited = response;
+            }
+        }
+        assertTrue(limited != null, "rate limited after the window's allowance: " + statuses);
+        assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
+        limited.then().body("code", equalTo("rate_limited")).body("status", equalTo(429));
+        assertTrue(statuses.subList(0, statuses.size() - 1).stream().allMatch(s -> s == 404));
+    }
+
+    @Test
+    void anotherPlayersSessionIsNotFound() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        given().auth().oauth2(Fixtures.token("bob")).get("/api/sessions/" + sessionId).then().statusCode(404)
+            .body("code", equalTo("not_found"));
+        given().auth().oauth2(Fixtures.token("bob")).get("/api/sessions/" + sessionId + "/messages").then().statusCode(404);
+        say("bob", sessionId, "let me in").then().statusCode(404);
+        given().auth().oauth2(Fixtures.token("bob")).contentType(ContentType.JSON).body("{}")
+            .post("/api/sessions/" + sessionId + "/turns/stop").then().statusCode(404);
+        given().auth().oauth2(Fixtures.token("bob")).delete("/api/sessions/" + sessionId).then().statusCode(404);
+        try (StreamClient client = StreamClient.queryToken(RestAssured.port, sessionId, Fixtures.token("bob"))) {
+            assertEquals("not_found", client.await("error").path("code").asText());
+            await().atMost(Duration.ofSeconds(10)).until(client::closed);
+        }
+        given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId).then().statusCode(200);
+    }
+
+    @Test
+    void requestsWithoutATokenAreRefused() {
+        given().get("/api/sessions").then().statusCode(401);
+        given().contentType(ContentType.JSON).body("{\"type\":\"say\",\"text\":\"hi\"}")
+            .post("/api/sessions/" + UUID.randomUUID() + "/turns").then().statusCode(401);
+    }
+
+    @Test
+    void aMessageWhileATurnRunsGetsAClearConflict() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        FakeRuntimeWorker worker = Fixtures.worker();
+        worker.serve(sessionId, FakeRuntimeWorker.Mode.HOLD);
+        String turnId = say("alice", sessionId, "first").then().statusCode(202).extract().path("turnId");
+        say("alice", sessionId, "second").then().statusCode(409).body("code", equalTo("turn_in_progress"))
+            .body("message", notNullValue());
+        try (StreamClient client = StreamClient.queryToken(RestAssured.port, sessionId, Fixtures.token("alice"))) {
+            client.await("subscribed");
+            client.send("{\"type\":\"say\",\"text\":\"third\"}");
+            assertEquals("turn_in_progress", client.await("error").path("code").asText());
+            client.send("{\"type\":\"regenerate\"}");
+            assertEquals("turn_in_progress", client.await("error").path("code").asText());
+            client.send("not json");
+            assertEquals("malformed_json", client.await("error").path("code").asText());
+        }
+        given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{}")
+            .post("/api/sessions/" + sessionId + "/turns/stop").then().statusCode(202).body("turnId", equalTo(turnId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !worker.cancellations(sessionId).isEmpty());
+        assertEquals(turnId, worker.cancellations(sessionId).getFirst().turnId());
+    }
+
+    @Test
+    void malformedBodiesAre400NotServerErrors() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{\"type\":")
+            .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400);
+        given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{\"type\":\"dance\"}")
+            .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400).body("code", equalTo("validation_failed"));
+        Fixtures.createSession("alice", "{\"characterIds\":[]}").then().statusCode(400);
+    }
+}
