@@ -7,8 +7,9 @@ import io.mopao.engine.sampling.SamplingParams;
 import io.mopao.engine.sampling.StopMatcher;
 import io.mopao.engine.serving.kv.KvCacheConfig;
 import io.mopao.engine.serving.kv.KvCacheManager;
-import io.mopao.engine.serving.runner.ModelRunner;
-import io.mopao.engine.serving.runner.PagedKvStore;
+import io.mopao.engine.serving.runner.RunnerSpec;
+import io.mopao.engine.serving.runner.StepRunner;
+import io.mopao.engine.serving.runner.StepRunnerFactory;
 import io.mopao.engine.serving.scheduler.ScheduledSequence;
 import io.mopao.engine.serving.scheduler.Scheduler;
 import io.mopao.engine.serving.scheduler.SchedulerConfig;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The serving engine: continuous batching over one model. Any thread may {@link #submit} and cancel; one inference
  * thread owns the model, the KV pool, the scheduler and the samplers, and loops: take new requests and
- * cancellations, plan a step ({@link Scheduler}), run it as one batched forward pass ({@link ModelRunner}), sample
+ * cancellations, plan a step ({@link Scheduler}), run it as one batched forward pass ({@link StepRunner}: the CPU
+ * runner by default, any backend's through a {@link StepRunnerFactory}), sample
  * each sequence that reached its last token with its own seeded {@link Sampler}, and deliver token events and
  * completions to the requests' listeners.
  */
@@ -41,7 +43,7 @@ public final class Engine implements AutoCloseable {
     private final int[] endOfGeneration;
     private final KvCacheManager kv;
     private final Scheduler scheduler;
-    private final ModelRunner runner;
+    private final StepRunner runner;
     private final int maxModelLen;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final Map<Long, Active> active = new HashMap<>();
@@ -91,13 +93,25 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Sizes the KV pool, prepares the runner and starts the inference thread.
+     * Sizes the KV pool, prepares the CPU runner and starts the inference thread.
      *
      * @param model     the model (its backend runs the matrix operations; nothing else may use it meanwhile)
      * @param tokenizer its tokenizer, for text, stop strings and end-of-generation tokens; null for token ids only
      * @param config    batching and caching
      */
     public Engine(Model model, Tokenizer tokenizer, EngineConfig config) {
+        this(model, tokenizer, config, StepRunnerFactory.cpu());
+    }
+
+    /**
+     * Sizes the KV pool, builds the runner with {@code runners} and starts the inference thread.
+     *
+     * @param model     the model (weights and configuration; with the CPU runner its backend runs the matrix operations)
+     * @param tokenizer its tokenizer, for text, stop strings and end-of-generation tokens; null for token ids only
+     * @param config    batching and caching
+     * @param runners   builds the batched step's runner (CPU, CUDA, ...); its failure fails the construction
+     */
+    public Engine(Model model, Tokenizer tokenizer, EngineConfig config, StepRunnerFactory runners) {
         this.modelConfig = model.config();
         this.tokenizer = tokenizer;
         this.maxModelLen = config.maxModelLen() > 0 ? Math.min(config.maxModelLen(), modelConfig.contextLength())
@@ -108,14 +122,13 @@ public final class Engine implements AutoCloseable {
         this.kv = new KvCacheManager(kvConfig, identity);
         int maxBatched = config.maxBatchedTokens();
         this.scheduler = new Scheduler(new SchedulerConfig(maxBatched, config.maxSeqs(), maxModelLen), kv, System::nanoTime);
-        PagedKvStore store = new PagedKvStore(kvConfig, modelConfig.layers(), modelConfig.kvDim());
-        this.runner = new ModelRunner(modelConfig, model.weights(), model.backend(), store, maxBatched, config.maxSeqs(), maxModelLen,
-                config.threads(), true);
+        this.runner = runners.create(new RunnerSpec(modelConfig, model.weights(), model.backend(), kvConfig, maxBatched,
+                config.maxSeqs(), maxModelLen, config.threads()));
         this.row = new float[modelConfig.vocabSize()];
         this.stats = snapshot();
-        LOG.log(System.Logger.Level.INFO, "engine: KV pool {0} blocks x {1} positions ({2} MiB), {3} tokens and {4} sequences per step,"
-                        + " prefix caching {5}", kvConfig.numBlocks(), kvConfig.blockSize(), store.bytes() >> 20, maxBatched,
-                config.maxSeqs(), kvConfig.prefixCaching() ? "on" : "off");
+        LOG.log(System.Logger.Level.INFO, "engine on {6}: KV pool {0} blocks x {1} positions ({2} MiB), {3} tokens and {4} sequences"
+                        + " per step, prefix caching {5}", kvConfig.numBlocks(), kvConfig.blockSize(), runner.kvBytes() >> 20, maxBatched,
+                config.maxSeqs(), kvConfig.prefixCaching() ? "on" : "off", runner.name());
         this.thread = new Thread(this::loop, "mopao-inference");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -203,6 +216,11 @@ public final class Engine implements AutoCloseable {
     /** @return the most positions one sequence may reach */
     public int maxModelLen() {
         return maxModelLen;
+    }
+
+    /** @return what runs the batched step, e.g. {@code cpu(vector, 2 threads)} or {@code cuda(...)} */
+    public String runnerName() {
+        return runner.name();
     }
 
     /** @return the tokenizer, or null */

@@ -22,6 +22,8 @@
  * of unreferenced cached blocks), {@code scheduler} (per step {request to tokens} within a token budget: decodes
  * first, chunked prefill, priorities, preemption by recompute, deadlines; touches no tensors), {@code runner} (one
  * batched forward pass per step over the paged KV layout {@code [layer][block][slot][kvDim]}, the layout a device
- * backend keeps too), {@code bench} (synthetic models and the serving benchmark).
+ * backend keeps too; the engine knows it through {@code StepRunner} and builds it with a {@code StepRunnerFactory}:
+ * {@code StepRunnerFactory.cpu()} by default, {@code io.mopao.cuda.CudaModelRunner.factory(...)} on a GPU via
+ * {@code new Engine(model, tokenizer, config, runners)}), {@code bench} (synthetic models and the serving benchmark).
  */
 package io.mopao.engine.serving;

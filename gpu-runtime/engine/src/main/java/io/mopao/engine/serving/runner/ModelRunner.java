@@ -22,7 +22,7 @@ import java.util.List;
  * {@code reduceLanes}, whose order changes once the JIT compiles them: logits can move by an ulp between a cold and a
  * warm JVM, never with the batch; this runner's attention sums lanes in a fixed order.) Owned by the inference thread.
  */
-public final class ModelRunner implements AutoCloseable {
+public final class ModelRunner implements StepRunner {
     private final ModelConfig c;
     private final ModelWeights weights;
     private final Backend be;
@@ -102,6 +102,16 @@ public final class ModelRunner implements AutoCloseable {
         return store;
     }
 
+    @Override
+    public String name() {
+        return be.name();
+    }
+
+    @Override
+    public long kvBytes() {
+        return store.bytes();
+    }
+
     /**
      * Executes a step: block copies, then one forward pass over all scheduled tokens.
      *
@@ -109,6 +119,7 @@ public final class ModelRunner implements AutoCloseable {
      * @return logits {@code [S, vocabSize]} for the S sequences with {@code sample()} set, in plan order (owned by
      *         the runner, overwritten by the next call)
      */
+    @Override
     public float[] execute(SchedulerOutput step) {
         for (BlockCopy copy : step.copies()) {
             store.copyBlock(copy.src(), copy.dst());
