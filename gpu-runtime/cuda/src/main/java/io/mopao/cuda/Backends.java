@@ -8,6 +8,7 @@ import io.mopao.cuda.select.DeviceProbe;
 import io.mopao.engine.cpu.CpuBackend;
 import io.mopao.engine.model.Backend;
 import io.mopao.engine.model.ModelOptions;
+import io.mopao.engine.serving.runner.StepRunnerFactory;
 
 import java.util.function.Supplier;
 
@@ -27,6 +28,38 @@ public final class Backends {
      * @param choice  the decision
      */
     public record Selected(Backend backend, BackendChoice choice) {
+    }
+
+    /**
+     * What runs the serving engine's batched step, and why.
+     *
+     * @param runners the engine's runner factory (CPU {@code ModelRunner} or {@link CudaModelRunner})
+     * @param choice  the decision, to report in the log, the health check and the metric
+     */
+    public record Serving(StepRunnerFactory runners, BackendChoice choice) {
+    }
+
+    /**
+     * The serving engine's wiring: probes (once per JVM, except for {@code cpu}), decides and logs the choice, and gives
+     * the runner factory to build every engine with.
+     *
+     * @param configured the configured value ({@code cpu}, {@code cuda} or {@code auto})
+     * @return the runners and the choice
+     * @throws IllegalArgumentException when the value is none of the three, naming them
+     * @throws io.mopao.cuda.select.CudaUnavailableException when {@code cuda} is configured and no device is usable
+     */
+    public static Serving serving(String configured) {
+        return serving(BackendSelector.select(BackendMode.parse(configured), CudaProbe::probe));
+    }
+
+    /**
+     * @param choice a start-up decision
+     * @return the runner factory it stands for (a CUDA choice gets the device runner, never the CPU one)
+     */
+    public static Serving serving(BackendChoice choice) {
+        StepRunnerFactory runners = choice.cuda() ? CudaModelRunner.factory(choice.probe(), CudaBackend.DEFAULT_GEMM_THRESHOLD)
+                : StepRunnerFactory.cpu();
+        return new Serving(runners, choice);
     }
 
     /**

@@ -1,21 +1,23 @@
 package io.mopao.cuda;
 
 import io.mopao.cuda.plan.MemoryPlan;
+import io.mopao.cuda.plan.StepMetadata;
 import io.mopao.cuda.runtime.CudaContext;
 import io.mopao.cuda.runtime.DeviceOps;
 import io.mopao.cuda.runtime.DeviceWeights;
+import io.mopao.cuda.select.DeviceProbe;
 import io.mopao.engine.model.LayerWeights;
 import io.mopao.engine.model.ModelConfig;
 import io.mopao.engine.model.ModelWeights;
-import io.mopao.engine.serving.kv.BlockCopy;
 import io.mopao.engine.serving.kv.KvCacheConfig;
-import io.mopao.engine.serving.scheduler.ScheduledSequence;
+import io.mopao.engine.serving.runner.RunnerSpec;
+import io.mopao.engine.serving.runner.StepRunner;
+import io.mopao.engine.serving.runner.StepRunnerFactory;
 import io.mopao.engine.serving.scheduler.SchedulerOutput;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.List;
 
 /**
  * The serving core's batched step on the GPU, with the contract of the CPU {@code ModelRunner.execute}: block copies,
@@ -25,9 +27,11 @@ import java.util.List;
  *
  * <p>Per step: the host fills one pinned metadata buffer (row tokens, positions, slots, sequence indices, last rows,
  * block tables, copy pairs), enqueues one upload of it, every kernel, and one download of the logits (or of the greedy
- * token ids), then waits once: one host-device synchronisation per step. Owned by the inference thread.
+ * token ids), then waits once: one host-device synchronisation per step. The metadata is planned on the host by
+ * {@link StepMetadata}. It is the serving {@code Engine}'s {@link StepRunner} on the GPU ({@link #factory}). Owned by the
+ * inference thread.
  */
-public final class CudaModelRunner implements AutoCloseable {
+public final class CudaModelRunner implements StepRunner {
     private final ModelConfig c;
     private final ModelWeights weights;
     private final CudaContext ctx;
@@ -35,9 +39,8 @@ public final class CudaModelRunner implements AutoCloseable {
     private final DeviceWeights dw;
     private final KvCacheConfig kv;
     private final MemoryPlan plan;
-    private final int maxTokens;
-    private final int maxSeqs;
-    private final int tableWidth;
+    private final StepMetadata meta;
+    private final boolean ownsContext;
     private final long kvPool;
     private final long planeFloats;
     private final long x;
@@ -55,17 +58,7 @@ public final class CudaModelRunner implements AutoCloseable {
     private final long invFreq;
     private final long metaHost;
     private final long outHost;
-    private final int[] meta;
     private final float[] logits;
-    // offsets (in ints) of the metadata parts
-    private final int oTok;
-    private final int oPos;
-    private final int oSlot;
-    private final int oSeq;
-    private final int oLast;
-    private final int oTables;
-    private final int oPairs;
-    private final int metaInts;
 
     /**
      * @param ctx           the device context
@@ -80,18 +73,22 @@ public final class CudaModelRunner implements AutoCloseable {
      */
     public CudaModelRunner(CudaContext ctx, ModelConfig config, ModelWeights weights, KvCacheConfig kv, int maxTokens, int maxSeqs,
                            int maxPositions, int gemmThreshold) {
+        this(ctx, false, config, weights, kv, maxTokens, maxSeqs, maxPositions, gemmThreshold);
+    }
+
+    private CudaModelRunner(CudaContext ctx, boolean ownsContext, ModelConfig config, ModelWeights weights, KvCacheConfig kv,
+                            int maxTokens, int maxSeqs, int maxPositions, int gemmThreshold) {
+        this.ownsContext = ownsContext;
         this.c = config;
         this.weights = weights;
         this.ctx = ctx;
         this.kv = kv;
-        this.maxTokens = maxTokens;
-        this.maxSeqs = maxSeqs;
         io.mopao.cuda.kernels.LaunchGeometry.checkHeadDim(config.headDim());
         this.plan = MemoryPlan.of(config, weights, kv, maxTokens, maxSeqs, maxPositions, gemmThreshold);
         plan.checkFits(ctx.memInfo()[0]);
         this.ops = new DeviceOps(ctx, gemmThreshold);
         this.dw = DeviceWeights.upload(ctx, weights);
-        this.tableWidth = (maxPositions + kv.blockSize() - 1) / kv.blockSize();
+        this.meta = new StepMetadata(config.vocabSize(), kv.blockSize(), kv.numBlocks(), maxTokens, maxSeqs, maxPositions);
         this.planeFloats = (long) kv.numBlocks() * kv.blockSize() * c.kvDim();
         this.kvPool = ctx.malloc(MemoryPlan.kvBytes(c, kv), "KV pool");
         this.x = ctx.malloc(4L * maxTokens * c.dim(), "x");
@@ -105,17 +102,8 @@ public final class CudaModelRunner implements AutoCloseable {
         this.last = ctx.malloc(4L * maxSeqs * c.dim(), "last rows");
         this.logitsDev = ctx.malloc(4L * maxSeqs * c.vocabSize(), "logits");
         this.tokensDev = ctx.malloc(4L * maxSeqs, "greedy tokens");
-        this.oTok = 0;
-        this.oPos = maxTokens;
-        this.oSlot = 2 * maxTokens;
-        this.oSeq = 3 * maxTokens;
-        this.oLast = 4 * maxTokens;
-        this.oTables = oLast + maxSeqs;
-        this.oPairs = oTables + maxSeqs * tableWidth;
-        this.metaInts = oPairs + 2 * kv.numBlocks();
-        this.meta = new int[metaInts];
-        this.metaDev = ctx.malloc(4L * metaInts, "step metadata");
-        this.metaHost = ctx.mallocHost(4L * metaInts);
+        this.metaDev = ctx.malloc(4L * meta.length(), "step metadata");
+        this.metaHost = ctx.mallocHost(4L * meta.length());
         this.outHost = ctx.mallocHost(4L * maxSeqs * c.vocabSize());
         this.logits = new float[maxSeqs * c.vocabSize()];
         float[] inv = c.ropeInvFreq();
@@ -125,6 +113,40 @@ public final class CudaModelRunner implements AutoCloseable {
             MemorySegment.copy(inv, 0, s, ValueLayout.JAVA_FLOAT, 0, inv.length);
             ctx.upload(invFreq, s, 4L * inv.length);
         }
+    }
+
+    /**
+     * The serving engine's runners on a CUDA device: each engine gets its own context (stream, cuBLAS handle, compiled
+     * kernels) on the probed device, closed with the runner. A failure (no memory, NVRTC, ...) fails the engine's
+     * construction: nothing falls back to the CPU.
+     *
+     * @param device        a usable device
+     * @param gemmThreshold rows from which cuBLAS multiplies
+     * @return the factory
+     */
+    public static StepRunnerFactory factory(DeviceProbe device, int gemmThreshold) {
+        return spec -> open(device, spec, gemmThreshold);
+    }
+
+    private static CudaModelRunner open(DeviceProbe device, RunnerSpec spec, int gemmThreshold) {
+        CudaContext ctx = CudaContext.open(device);
+        try {
+            return new CudaModelRunner(ctx, true, spec.config(), spec.weights(), spec.kv(), spec.maxTokens(), spec.maxSeqs(),
+                    spec.maxPositions(), gemmThreshold);
+        } catch (RuntimeException | Error e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cuda(" + ctx.device().describe() + ")";
+    }
+
+    @Override
+    public long kvBytes() {
+        return MemoryPlan.kvBytes(c, kv);
     }
 
     /** @return the device memory plan this runner was sized by */
@@ -139,6 +161,7 @@ public final class CudaModelRunner implements AutoCloseable {
      * @return logits {@code [S, vocabSize]} for the S sequences with {@code sample()} set, in plan order (owned by the
      *         runner, overwritten by the next call)
      */
+    @Override
     public float[] execute(SchedulerOutput step) {
         int sampled = enqueue(step);
         if (sampled > 0) {
@@ -175,57 +198,21 @@ public final class CudaModelRunner implements AutoCloseable {
 
     /** Fills and uploads the metadata, enqueues copies, the forward pass and the classifier; returns the sampling count. */
     private int enqueue(SchedulerOutput step) {
-        List<ScheduledSequence> seqs = step.scheduled();
-        if (seqs.size() > maxSeqs) {
-            throw new IllegalArgumentException(seqs.size() + " sequences in a step; the runner holds " + maxSeqs);
-        }
-        List<BlockCopy> copies = step.copies();
-        int rows = 0;
-        int sampled = 0;
-        int bs = kv.blockSize();
-        for (int s = 0; s < seqs.size(); s++) {
-            ScheduledSequence ss = seqs.get(s);
-            int[] table = ss.blockTable();
-            if (table.length > tableWidth) {
-                throw new IllegalArgumentException("a block table of " + table.length + " blocks exceeds the runner's " + tableWidth);
-            }
-            System.arraycopy(table, 0, meta, oTables + s * tableWidth, table.length);
-            int[] tokens = ss.seq().tokens();
-            if (rows + ss.numNew() > maxTokens) {
-                throw new IllegalArgumentException("more than " + maxTokens + " tokens in a step");
-            }
-            for (int i = 0; i < ss.numNew(); i++) {
-                int pos = ss.start() + i;
-                int token = tokens[pos];
-                if (token < 0 || token >= c.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
-                }
-                meta[oTok + rows] = token;
-                meta[oPos + rows] = pos;
-                meta[oSlot + rows] = table[pos / bs] * bs + pos % bs;
-                meta[oSeq + rows] = s;
-                rows++;
-            }
-            if (ss.sample()) {
-                meta[oLast + sampled++] = rows - 1;
-            }
-        }
-        for (int i = 0; i < copies.size(); i++) {
-            meta[oPairs + 2 * i] = copies.get(i).src();
-            meta[oPairs + 2 * i + 1] = copies.get(i).dst();
-        }
+        StepMetadata.Step planned = meta.fill(step);
         // the one upload of the step
-        ctx.putPinned(metaHost, meta, metaInts);
-        ctx.uploadAsync(metaDev, metaHost, 4L * metaInts);
-        if (!copies.isEmpty()) {
-            ops.copyBlocks(kvPool, metaDev + 4L * oPairs, copies.size(), planeFloats, bs * c.kvDim(), 2 * c.layers());
+        ctx.putPinned(metaHost, meta.buffer(), meta.length());
+        ctx.uploadAsync(metaDev, metaHost, 4L * meta.length());
+        if (planned.copies() > 0) {
+            ops.copyBlocks(kvPool, metaDev + 4L * meta.copyPairs(), planned.copies(), planeFloats, kv.blockSize() * c.kvDim(),
+                    2 * c.layers());
         }
-        if (rows > 0) {
-            forward(rows);
+        if (planned.rows() > 0) {
+            forward(planned.rows());
         }
+        int sampled = planned.sampled();
         if (sampled > 0) {
             // 11. final norm of each sampling sequence's last row and the classifier, batched
-            ops.gatherRows(last, x, metaDev + 4L * oLast, c.dim(), sampled);
+            ops.gatherRows(last, x, metaDev + 4L * meta.lastRows(), c.dim(), sampled);
             ops.rmsnorm(last, last, dw.address(weights.outputNorm()), c.dim(), sampled, c.normEps());
             ops.matmul(weights.output(), dw.address(weights.output()), last, logitsDev, sampled);
         }
@@ -234,9 +221,9 @@ public final class CudaModelRunner implements AutoCloseable {
 
     private void forward(int n) {
         int dim = c.dim();
-        long pos = metaDev + 4L * oPos;
+        long pos = metaDev + 4L * meta.positions();
         // 1. token embeddings: x[t] = E[token_t]
-        ops.embed(weights.tokenEmbedding(), dw.address(weights.tokenEmbedding()), metaDev + 4L * oTok, x, n);
+        ops.embed(weights.tokenEmbedding(), dw.address(weights.tokenEmbedding()), metaDev + 4L * meta.tokens(), x, n);
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
             // 2. attention input norm
@@ -256,9 +243,10 @@ public final class CudaModelRunner implements AutoCloseable {
             // 5. k and v of every row into its slot of the paged cache (before any row attends)
             long keys = kvPool + 4L * planeFloats * (2L * l);
             long values = kvPool + 4L * planeFloats * (2L * l + 1);
-            ops.kvWrite(keys, values, k, v, metaDev + 4L * oSlot, c.kvDim(), n);
+            ops.kvWrite(keys, values, k, v, metaDev + 4L * meta.slots(), c.kvDim(), n);
             // 6. causal attention of each row over its own sequence's blocks
-            ops.attention(att, q, keys, values, pos, metaDev + 4L * oSeq, metaDev + 4L * oTables, tableWidth, kv.blockSize(), n, c);
+            ops.attention(att, q, keys, values, pos, metaDev + 4L * meta.seqIndex(), metaDev + 4L * meta.tables(), meta.tableWidth(),
+                    kv.blockSize(), n, c);
             // 7. output projection and residual
             ops.matmul(w.wo(), dw.address(w.wo()), att, xb, n);
             ops.add(x, xb, n * dim);
@@ -274,9 +262,13 @@ public final class CudaModelRunner implements AutoCloseable {
         }
     }
 
-    /** Releases nothing itself: device memory belongs to the context, which its owner closes. */
+    /** Waits for the stream; closes the context (and so frees the device memory) when the runner opened it ({@link #factory}). */
     @Override
     public void close() {
-        ctx.sync("close");
+        if (ownsContext) {
+            ctx.close();
+        } else {
+            ctx.sync("close");
+        }
     }
 }

@@ -50,7 +50,7 @@ public record MemoryPlan(Map<String, Long> parts) {
         p.put("activations", WeightLayout.align(4L * maxTokens * rowFloats));
         p.put("classifier", WeightLayout.align(4L * maxSeqs * (c.dim() + c.vocabSize()) + 4L * maxSeqs));
         int tableWidth = (maxPositions + kv.blockSize() - 1) / kv.blockSize();
-        p.put("step metadata", WeightLayout.align(4L * (4L * maxTokens + maxSeqs + (long) maxSeqs * tableWidth + 2L * kv.numBlocks())));
+        p.put("step metadata", WeightLayout.align(4L * StepMetadata.ints(maxTokens, maxSeqs, tableWidth, kv.numBlocks())));
         p.put("rope frequencies", WeightLayout.align(4L * Math.max(1, c.ropeDim() / 2)));
         long scratch = 0;
         if (LaunchGeometry.useGemm(Math.max(maxTokens, maxSeqs), gemmThreshold)) {
