@@ -61,7 +61,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * A runtime worker: one member of the pool's consumer group on the requests topic. Threads:
@@ -388,17 +387,15 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         GenerateTurn t = env.data();
-        MDC.put("turnId", t.turnId());
-        MDC.put("sessionId", t.sessionId());
-        try {
+        String trace = childTraceparent(header(r, TRACEPARENT) != null ? header(r, TRACEPARENT) : env.traceparent());
+        try (TurnMdc mdc = TurnMdc.open(t.turnId(), t.sessionId(), null, t.model(), trace)) {
             if (seenEnvelopes.put(env.id(), Boolean.TRUE) != null || running.containsKey(t.turnId())) {
                 LOG.infof("turn %s: duplicate request (event %s) at %s@%d; ignored", t.turnId(), env.id(), tp, r.offset());
                 finishedNow(tp, po, r.offset());
                 return;
             }
-            String trace = childTraceparent(header(r, TRACEPARENT) != null ? header(r, TRACEPARENT) : env.traceparent());
             TurnRun run = new TurnRun(tp, po, r.offset(), t, UUID.randomUUID().toString(), trace, t.model(), env.id(), System.nanoTime());
-            MDC.put("attemptId", run.attemptId);
+            mdc.attempt(run.attemptId);
             if (isCancelled(t.turnId())) {
                 completeWithoutRunning(run, "cancelled", null);
                 return;
@@ -436,17 +433,15 @@ public final class WorkerPool implements AutoCloseable {
             if (run.abandoned || isCancelled(t.turnId())) {
                 run.handle.cancel();
             }
-            LOG.debugf("turn %s admitted from %s@%d as attempt %s (%d prompt tokens)", t.turnId(), tp, r.offset(), run.attemptId,
+            LOG.infof("turn %s admitted from %s@%d as attempt %s (%d prompt tokens)", t.turnId(), tp, r.offset(), run.attemptId,
                 request.promptTokens().length);
-        } finally {
-            MDC.remove("turnId");
-            MDC.remove("sessionId");
-            MDC.remove("attemptId");
         }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, TopicPartition tp, PartitionOffsets po, String reason) {
-        LOG.warnf("dead-lettering %s@%d: %s", tp, r.offset(), reason);
+        try (TurnMdc mdc = TurnMdc.open(null, r.key(), null, null, header(r, TRACEPARENT))) {
+            LOG.warnf("dead-lettering %s@%d: %s", tp, r.offset(), reason);
+        }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : r.headers()) {
             headers.add(h);
@@ -489,8 +484,10 @@ public final class WorkerPool implements AutoCloseable {
             pending.removeIf(r -> r.partition() == tp.partition() && r.topic().equals(tp.topic()));
             for (TurnRun run : running.values()) {
                 if (run.partition.equals(tp)) {
-                    LOG.infof("turn %s: partition %s revoked; attempt %s abandoned (the new owner regenerates it)", run.turn.turnId(), tp,
-                        run.attemptId);
+                    try (TurnMdc mdc = TurnMdc.open(run)) {
+                        LOG.infof("turn %s: partition %s revoked; attempt %s abandoned (the new owner regenerates it)", run.turn.turnId(),
+                            tp, run.attemptId);
+                    }
                     abandon(run);
                     seenEnvelopes.remove(run.envelopeId);
                 }
@@ -568,7 +565,9 @@ public final class WorkerPool implements AutoCloseable {
         cancelled.put(c.turnId(), now);
         TurnRun run = running.get(c.turnId());
         if (run != null && run.handle != null) {
-            LOG.infof("turn %s: cancelled (%s)", c.turnId(), c.reason());
+            try (TurnMdc mdc = TurnMdc.open(run)) {
+                LOG.infof("turn %s: cancelled (%s)", c.turnId(), c.reason());
+            }
             run.handle.cancel();
         }
     }
@@ -603,10 +602,10 @@ public final class WorkerPool implements AutoCloseable {
                     boolean due = run.hasText() && (run.noChunkYet() || now - run.bufferSince() >= chunkNanos);
                     if (due || run.bufferedTokens() >= settings.chunkTokens()) {
                         TokenChunk chunk = run.cut(now);
-                        submit(() -> sendChunk(run, chunk, now));
+                        submit(run, () -> sendChunk(run, chunk, now));
                     } else if (!run.timerArmed && run.hasBuffered()) {
                         run.timerArmed = true;
-                        schedule(() -> flushIfDue(run), chunkNanos);
+                        schedule(run, () -> flushIfDue(run), chunkNanos);
                     }
                 }
                 if (first) {
@@ -624,29 +623,38 @@ public final class WorkerPool implements AutoCloseable {
                     run.ended = true;
                     if (run.hasBuffered()) {
                         TokenChunk chunk = run.cut(now);
-                        submit(() -> sendChunk(run, chunk, now));
+                        submit(run, () -> sendChunk(run, chunk, now));
                     }
                     int chunks = run.chunkCount();
-                    submit(() -> publishCompletion(run, c, chunks));
+                    submit(run, () -> publishCompletion(run, c, chunks));
                 }
             }
         };
     }
 
-    private void submit(Runnable task) {
+    /** Runs a task of the turn on the publisher thread, in the turn's logging context. */
+    private void submit(TurnRun run, Runnable task) {
         try {
-            publisher.execute(task);
+            publisher.execute(inContext(run, task));
         } catch (RejectedExecutionException e) {
             LOG.debug("publisher stopped; dropping output of an abandoned turn");
         }
     }
 
-    private void schedule(Runnable task, long nanos) {
+    private void schedule(TurnRun run, Runnable task, long nanos) {
         try {
-            publisher.schedule(task, nanos, TimeUnit.NANOSECONDS);
+            publisher.schedule(inContext(run, task), nanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("publisher stopped");
         }
+    }
+
+    private static Runnable inContext(TurnRun run, Runnable task) {
+        return () -> {
+            try (TurnMdc mdc = TurnMdc.open(run)) {
+                task.run();
+            }
+        };
     }
 
     // ---------------------------------------------------------------- publisher thread
@@ -661,10 +669,10 @@ public final class WorkerPool implements AutoCloseable {
             long waited = now - run.bufferSince();
             if (waited >= chunkNanos) {
                 TokenChunk chunk = run.cut(now);
-                submit(() -> sendChunk(run, chunk, now));
+                submit(run, () -> sendChunk(run, chunk, now));
             } else {
                 run.timerArmed = true;
-                schedule(() -> flushIfDue(run), chunkNanos - waited);
+                schedule(run, () -> flushIfDue(run), chunkNanos - waited);
             }
         }
     }
@@ -675,8 +683,10 @@ public final class WorkerPool implements AutoCloseable {
         }
         producer.send(record(run, chunk), (md, error) -> {
             if (error != null) {
-                LOG.warnf("turn %s: chunk %d of attempt %s not published: %s", chunk.turnId(), chunk.seq(), chunk.attemptId(),
-                    error.toString());
+                try (TurnMdc mdc = TurnMdc.open(run)) {
+                    LOG.warnf("turn %s: chunk %d of attempt %s not published: %s", chunk.turnId(), chunk.seq(), chunk.attemptId(),
+                        error.toString());
+                }
             }
         });
         hooks.chunkSent(chunk, created);
@@ -711,7 +721,7 @@ public final class WorkerPool implements AutoCloseable {
         } else {
             LOG.infof("turn %s: completed as %s without running", run.turn.turnId(), reason);
         }
-        submit(() -> sendCompletion(run, done));
+        submit(run, () -> sendCompletion(run, done));
     }
 
     private void sendCompletion(TurnRun run, TurnCompleted done) {
@@ -725,17 +735,16 @@ public final class WorkerPool implements AutoCloseable {
         producer.send(record(run, done), (md, error) -> {
             awaitingAck.decrementAndGet();
             if (error != null) {
-                LOG.errorf("turn %s: completion of attempt %s not published (%s); its offset stays uncommitted", done.turnId(),
-                    done.attemptId(), error.toString());
+                try (TurnMdc mdc = TurnMdc.open(run)) {
+                    LOG.errorf("turn %s: completion of attempt %s not published (%s); its offset stays uncommitted", done.turnId(),
+                        done.attemptId(), error.toString());
+                }
                 return;
             }
             finishedNow(run.partition, run.offsets, run.offset);
         });
-        MDC.put("turnId", done.turnId());
-        MDC.put("sessionId", done.sessionId());
-        LOG.debugf("turn %s: %s after %d chunks (attempt %s)", done.turnId(), done.finishReason(), done.chunkCount(), done.attemptId());
-        MDC.remove("turnId");
-        MDC.remove("sessionId");
+        LOG.infof("turn %s: %s after %d chunks, %d tokens (attempt %s)", done.turnId(), done.finishReason(), done.chunkCount(),
+            done.usage().completionTokens(), done.attemptId());
     }
 
     private ProducerRecord<String, byte[]> record(TurnRun run, MopaoEvent event) {

@@ -44,6 +44,8 @@ public final class KafkaTestTopics implements AutoCloseable {
     public final String group;
     /** Events read from {@link #events}, in arrival order. */
     public final List<EventEnvelope<MopaoEvent>> received = new CopyOnWriteArrayList<>();
+    /** Records read from {@link #events}, as they came (headers included), in arrival order. */
+    public final List<ConsumerRecord<String, byte[]>> rawEvents = new CopyOnWriteArrayList<>();
     /** Records read from {@link #deadLetters}. */
     public final List<ConsumerRecord<String, byte[]>> deadLettered = new CopyOnWriteArrayList<>();
 
@@ -99,6 +101,7 @@ public final class KafkaTestTopics implements AutoCloseable {
                     if (r.topic().equals(deadLetters)) {
                         deadLettered.add(r);
                     } else {
+                        rawEvents.add(r);
                         received.add(EventSerde.get().parse(r.value()));
                     }
                 }
@@ -118,6 +121,25 @@ public final class KafkaTestTopics implements AutoCloseable {
     public RecordMetadata send(String topic, MopaoEvent event) {
         return sendRaw(topic, event.key(), EventSerde.get().toBytes(EventEnvelope.of("/mopao/test", event,
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")));
+    }
+
+    /**
+     * Sends with W3C trace context only in the Kafka {@code traceparent} header (the envelope has none).
+     *
+     * @param topic       where
+     * @param event       the event
+     * @param traceparent the header's value
+     * @return where it landed
+     */
+    public RecordMetadata sendWithTraceHeader(String topic, MopaoEvent event, String traceparent) {
+        ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, event.key(), EventSerde.get().toBytes(EventEnvelope.of(
+            "/mopao/test", event, null)));
+        rec.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return producer.send(rec).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("send to " + topic + " failed", e);
+        }
     }
 
     /**

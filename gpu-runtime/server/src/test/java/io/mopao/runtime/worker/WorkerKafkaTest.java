@@ -2,6 +2,8 @@ package io.mopao.runtime.worker;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +17,9 @@ import io.mopao.events.dialogue.TurnCancelled;
 import io.mopao.events.dialogue.TurnCompleted;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
+import io.mopao.events.EventSerde;
 import io.mopao.runtime.testing.KafkaTestTopics;
+import io.mopao.runtime.testing.LogCapture;
 import io.mopao.runtime.testing.Turns;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
@@ -207,5 +212,68 @@ class WorkerKafkaTest {
         assertNull(done.error());
         assertEquals(Turns.direct(model, 1).usage().promptTokens(), done.usage().promptTokens(),
             "exactly the old history segment went; the system segment and the latest message stayed");
+    }
+
+    @Test
+    void traceparentHeaderOfTheRequestContinuesInTheHeaderAndEnvelopeOfEveryChunkAndTheCompletion() {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        GenerateTurn turn = Turns.greedy("session-trace", 24);
+        topics.sendWithTraceHeader(topics.requests, turn, parent);
+        TurnCompleted done = completionOf(turn.turnId());
+        List<ConsumerRecord<String, byte[]>> records = topics.rawEvents.stream()
+            .filter(r -> turn.turnId().equals(turnIdOf(EventSerde.get().parse(r.value()).data()))).toList();
+        assertEquals(done.chunkCount() + 1, records.size(), "chunks and the completion");
+        String span = null;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            Header h = r.headers().lastHeader(WorkerPool.TRACEPARENT);
+            assertNotNull(h, "every chunk and the completion carry a traceparent header");
+            String child = new String(h.value(), StandardCharsets.UTF_8);
+            String[] parts = child.split("-");
+            assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", parts[1], "same trace as the request: " + child);
+            assertNotEquals("00f067aa0ba902b7", parts[2], "a child span of the request's span");
+            assertEquals(child, EventSerde.get().parse(r.value()).traceparent(), "the envelope says the same");
+            if (span != null) {
+                assertEquals(span, parts[2], "one span for the attempt");
+            }
+            span = parts[2];
+        }
+    }
+
+    private static String turnIdOf(Object event) {
+        if (event instanceof TokenChunk c) {
+            return c.turnId();
+        }
+        return event instanceof TurnCompleted c ? c.turnId() : null;
+    }
+
+    @Test
+    void logLinesAboutATurnCarryItsTurnSessionAttemptModelAndTraceIdsWhichAreClearedAfterwards() {
+        try (LogCapture logs = LogCapture.of("io.mopao.runtime.worker")) {
+            GenerateTurn turn = Turns.greedy("session-logs", 8);
+            topics.send(topics.requests, turn);
+            TurnCompleted done = completionOf(turn.turnId());
+            await().atMost(Duration.ofSeconds(30)).until(() -> logs.records().stream()
+                .anyMatch(r -> turn.turnId().equals(r.mdc().get(TurnMdc.TURN)) && r.message().contains("after")));
+            List<LogCapture.Captured> ofTurn = logs.records().stream().filter(r -> turn.turnId().equals(r.mdc().get(TurnMdc.TURN)))
+                .toList();
+            assertTrue(ofTurn.stream().anyMatch(r -> r.message().contains("admitted")), "the admission is logged: " + ofTurn);
+            assertTrue(ofTurn.stream().map(LogCapture.Captured::thread).distinct().count() >= 2,
+                "the consumer and the publisher thread both log in the turn's context: " + ofTurn);
+            for (LogCapture.Captured r : ofTurn) {
+                assertEquals("session-logs", r.mdc().get(TurnMdc.SESSION), r.toString());
+                assertEquals(done.attemptId(), r.mdc().get(TurnMdc.ATTEMPT), r.toString());
+                assertEquals(Turns.MODEL, r.mdc().get(TurnMdc.MODEL), r.toString());
+                assertEquals("0af7651916cd43dd8448eb211c80319c", r.mdc().get(TurnMdc.TRACE), r.toString());
+            }
+
+            // the consumer thread's next line that is not about a turn carries no turn's ids
+            RecordMetadata bad = topics.sendRaw(topics.requests, "session-logs-poison", "[]".getBytes(StandardCharsets.UTF_8));
+            String where = "-" + bad.partition() + "@" + bad.offset();
+            await().atMost(Duration.ofSeconds(60)).until(() -> logs.records().stream().anyMatch(r -> r.message().contains(where)));
+            LogCapture.Captured dead = logs.records().stream().filter(r -> r.message().contains(where)).findFirst().orElseThrow();
+            assertNull(dead.mdc().get(TurnMdc.TURN), dead.toString());
+            assertNull(dead.mdc().get(TurnMdc.ATTEMPT), dead.toString());
+            assertEquals("session-logs-poison", dead.mdc().get(TurnMdc.SESSION), "dead letters name the record's key as session");
+        }
     }
 }
