@@ -1,6 +1,8 @@
 package io.mopao.runtime.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mopao.cuda.Backends;
+import io.mopao.cuda.select.CudaUnavailableException;
 import io.mopao.engine.serving.EngineConfig;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.metrics.RuntimeMetrics;
@@ -15,13 +17,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
-/** Builds the runtime's plain objects (models and engines, metrics, worker settings) from configuration. */
+/** Builds the runtime's plain objects (backend, models and engines, metrics, worker settings) from configuration. */
 public class RuntimeBeans {
+    private static final Logger LOG = Logger.getLogger(RuntimeBeans.class);
 
     @Produces
     @Singleton
-    ModelRegistry models(RuntimeConfig config) {
+    Backends.Serving backend(RuntimeConfig config) {
+        return chooseBackend(config.backend());
+    }
+
+    /**
+     * The start-up backend decision ({@code mopao.runtime.backend}): logged at INFO by the selector ({@code backend cpu
+     * chosen (backend=auto found no usable CUDA device: ...)}); a value that is not
+     * {@code cpu}, {@code cuda} or {@code auto}, or {@code cuda} without a usable device, is logged as one ERROR line and
+     * fails the start (the engines are built at start-up, so the application does not come up). No fallback.
+     *
+     * @param configured the configured value
+     * @return the runner factory for the engines and the choice to report
+     */
+    public static Backends.Serving chooseBackend(String configured) {
+        try {
+            return Backends.serving(configured);
+        } catch (CudaUnavailableException | IllegalArgumentException e) {
+            LOG.errorf("mopao.runtime.backend=%s: %s", configured, e.getMessage());
+            throw e;
+        }
+    }
+
+    @Produces
+    @Singleton
+    ModelRegistry models(RuntimeConfig config, Backends.Serving backend) {
         if (config.models().isEmpty()) {
             throw new IllegalStateException("no models configured: set mopao.runtime.models.<name>=<path to .gguf>");
         }
@@ -31,7 +59,7 @@ public class RuntimeBeans {
         RuntimeConfig.EngineSettings e = config.engine();
         EngineConfig engine = EngineConfig.defaults().withKvCacheTokens(e.kvCacheTokens()).withBlockSize(e.blockSize())
             .withBatch(e.maxBatchedTokens(), e.maxSeqs()).withMaxModelLen(e.maxModelLen()).withPrefixCaching(e.prefixCaching());
-        return ModelRegistry.load(paths, e.threads(), engine);
+        return ModelRegistry.load(paths, e.threads(), engine, backend);
     }
 
     void close(@Disposes ModelRegistry models) {

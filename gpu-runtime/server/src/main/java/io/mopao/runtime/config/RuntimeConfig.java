@@ -17,6 +17,14 @@ public interface RuntimeConfig {
     @WithDefault("../shared/models")
     String modelsDir();
 
+    /**
+     * What runs the models: {@code cpu}, {@code cuda} (start-up fails when no CUDA device is usable) or {@code auto}
+     * (CUDA when the device probe finds a usable device, else CPU). The choice and its reason are logged, shown by the
+     * health check {@code backend} and the metric {@code mopao_runtime_backend_info}.
+     */
+    @WithDefault("auto")
+    String backend();
+
     /** Id of this worker in logs and completions; the host name when unset. */
     Optional<String> workerId();
 

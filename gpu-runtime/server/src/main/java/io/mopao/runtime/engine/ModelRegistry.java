@@ -1,5 +1,7 @@
 package io.mopao.runtime.engine;
 
+import io.mopao.cuda.Backends;
+import io.mopao.cuda.select.BackendChoice;
 import io.mopao.engine.chat.ChatTemplate;
 import io.mopao.engine.chat.ChatTemplates;
 import io.mopao.engine.model.Model;
@@ -21,9 +23,23 @@ public final class ModelRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     private final Map<String, ServedModel> models;
+    private final BackendChoice backend;
 
-    private ModelRegistry(Map<String, ServedModel> models) {
+    private ModelRegistry(Map<String, ServedModel> models, BackendChoice backend) {
         this.models = models;
+        this.backend = backend;
+    }
+
+    /**
+     * Loads every model and starts its engine on the CPU runner ({@code backend=cpu}).
+     *
+     * @param paths   model name to GGUF file
+     * @param threads backend and attention threads per model
+     * @param config  the engines' batching and caching
+     * @return the registry
+     */
+    public static ModelRegistry load(Map<String, Path> paths, int threads, EngineConfig config) {
+        return load(paths, threads, config, Backends.serving("cpu"));
     }
 
     /**
@@ -33,28 +49,29 @@ public final class ModelRegistry implements AutoCloseable {
      * @param paths   model name to GGUF file
      * @param threads backend and attention threads per model
      * @param config  the engines' batching and caching
+     * @param backend what runs every engine's batched step (CPU or CUDA runners) and why it was chosen
      * @return the registry
      */
-    public static ModelRegistry load(Map<String, Path> paths, int threads, EngineConfig config) {
+    public static ModelRegistry load(Map<String, Path> paths, int threads, EngineConfig config, Backends.Serving backend) {
         Map<String, ServedModel> loaded = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Path> e : paths.entrySet()) {
-                loaded.put(e.getKey(), loadOne(e.getKey(), e.getValue(), threads, config));
+                loaded.put(e.getKey(), loadOne(e.getKey(), e.getValue(), threads, config, backend));
             }
         } catch (RuntimeException ex) {
             loaded.values().forEach(ModelRegistry::closeOne);
             throw ex;
         }
-        return new ModelRegistry(Map.copyOf(loaded));
+        return new ModelRegistry(Map.copyOf(loaded), backend.choice());
     }
 
-    private static ServedModel loadOne(String name, Path path, int threads, EngineConfig config) {
+    private static ServedModel loadOne(String name, Path path, int threads, EngineConfig config, Backends.Serving serving) {
         Model model = Model.load(path, ModelOptions.defaults().withThreads(threads));
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(model.metadata());
             ChatTemplate template = ChatTemplates.forMetadata(model.metadata());
-            Engine engine = new Engine(model, tokenizer, config.withThreads(threads));
-            String backend = model.backend().name();
+            Engine engine = new Engine(model, tokenizer, config.withThreads(threads), serving.runners());
+            String backend = engine.runnerName();
             LOG.infof("model %s loaded from %s: backend %s, chat template %s, context %d", name, path, backend, template.name(),
                 engine.maxModelLen());
             return new ServedModel(name, model, tokenizer, template, engine, backend);
@@ -62,6 +79,11 @@ public final class ModelRegistry implements AutoCloseable {
             model.close();
             throw new IllegalStateException("model " + name + " (" + path + "): " + e.getMessage(), e);
         }
+    }
+
+    /** @return the start-up backend decision every engine here runs on */
+    public BackendChoice backend() {
+        return backend;
     }
 
     /**

@@ -14,7 +14,7 @@ import io.mopao.engine.tokenizer.Tokenizer;
  * @param tokenizer its tokenizer
  * @param template its chat template (role-play text when the model declares none)
  * @param engine   its serving engine (one inference thread)
- * @param backend  the backend's name, e.g. {@code cpu(vector, 2 threads)}
+ * @param backend  what runs its engine's batched step, e.g. {@code cpu(vector, 2 threads)} or {@code cuda(NVIDIA H200 (sm_90, ...))}
  */
 public record ServedModel(String name, Model model, Tokenizer tokenizer, ChatTemplate template, Engine engine, String backend) {
 

@@ -1,5 +1,6 @@
 package io.mopao.runtime.health;
 
+import io.mopao.cuda.select.BackendChoice;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
 import io.mopao.runtime.worker.WorkerLifecycle;
@@ -15,8 +16,9 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
- * Health: started and ready once every configured model is loaded (with its backend named); live while the worker's
- * consumer and control threads run.
+ * Health: started and ready once every configured model is loaded (with its backend named); the {@code backend} check
+ * says which backend start-up chose ({@code cpu} or {@code cuda}), from which configured mode, on which device and why;
+ * live while the worker's consumer and control threads run.
  */
 @ApplicationScoped
 public class RuntimeHealth {
@@ -41,6 +43,18 @@ public class RuntimeHealth {
     }
 
     @Produces
+    @Startup
+    HealthCheck backendChosenAtStart() {
+        return this::backend;
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck backendChosen() {
+        return this::backend;
+    }
+
+    @Produces
     @Liveness
     HealthCheck workerAlive() {
         return () -> {
@@ -53,6 +67,12 @@ public class RuntimeHealth {
                 .withData("topic", w.get().settings().requestsTopic()).withData("partitions", w.get().assignment().size())
                 .withData("inflight", w.get().runningTurns().size()).build();
         };
+    }
+
+    private HealthCheckResponse backend() {
+        BackendChoice c = models.backend();
+        return HealthCheckResponse.named("backend").up().withData("backend", c.backend()).withData("mode", c.mode().value())
+            .withData("device", c.probe().describe()).withData("reason", c.reason()).build();
     }
 
     private HealthCheckResponse models() {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mopao.cuda.select.BackendChoice;
 import io.mopao.engine.serving.EngineStats;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
@@ -21,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code mopao_runtime_tokens_generated_total} (rate() = tokens/s) and {@code mopao_runtime_tokens_per_second}</li>
  *   <li>{@code mopao_runtime_time_to_first_token_seconds}, {@code mopao_runtime_inter_token_latency_seconds} (histograms)</li>
  *   <li>{@code mopao_runtime_kv_usage_ratio}, {@code mopao_runtime_prefix_cache_hit_ratio}, {@code mopao_runtime_preemptions}</li>
- *   <li>{@code mopao_runtime_backend_info{backend=...}} = 1</li>
+ *   <li>{@code mopao_runtime_backend_info{model, backend (cpu|cuda), mode (cpu|cuda|auto), device, reason, runner}} = 1: what
+ *   start-up chose for the model's engine and why</li>
  *   <li>{@code mopao_runtime_turns_total{finish_reason}}, {@code mopao_runtime_dead_letters_total}</li>
  * </ul>
  */
@@ -50,8 +52,10 @@ public final class RuntimeMetrics {
             Rate rate = rates.computeIfAbsent(m.name(), k -> new Rate());
             Gauge.builder("mopao.runtime.tokens.per.second", m, sm -> rate.update(sm.engine().stats().generatedTokens()))
                 .tag("model", m.name()).description("generated tokens per second since the previous scrape").register(registry);
-            Gauge.builder("mopao.runtime.backend.info", () -> 1).tag("model", m.name()).tag("backend", m.backend())
-                .description("the backend running the model").register(registry);
+            BackendChoice c = models.backend();
+            Gauge.builder("mopao.runtime.backend.info", () -> 1).tag("model", m.name()).tag("backend", c.backend())
+                .tag("mode", c.mode().value()).tag("device", c.probe().describe()).tag("reason", c.reason()).tag("runner", m.backend())
+                .description("the backend running the model (chosen at start-up) and why").register(registry);
         }
     }
 
