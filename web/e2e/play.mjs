@@ -19,13 +19,15 @@ const browser = await chromium.launch({
 });
 
 let step = '';
+const pageErrors = [];
 const log = (s) => { step = s; console.log(`[e2e] ${s}`); };
 const shot = (page, name) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
 
 async function newPlayer(locale) {
   const ctx = await browser.newContext({ locale, viewport: { width: 412, height: 860 }, deviceScaleFactor: 1 });
   const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.log(`[browser error] ${e.message}`));
+  // an uncaught script error in any page is a crash: the test fails at the end
+  page.on('pageerror', (e) => { pageErrors.push(`${page.url()}: ${e.message}`); console.log(`[browser error] ${e.message}`); });
   page.on('dialog', (d) => d.accept(page.dialogAnswer || ''));
   return { ctx, page };
 }
@@ -132,9 +134,17 @@ try {
   await b.page.goto(BASE + '/#/create/character');
   await b.page.waitForSelector('#character-form');
   await b.page.click('#save');
-  await b.page.locator('.field-error[data-field="name"]').waitFor();
+  await b.page.locator('.field-error[data-field="name"]', { hasText: 'required' }).waitFor();
+  // an oversized field: the server's limit, next to that field (the name's own error is gone)
+  await b.page.fill('#character-form [name="name"]', 'E2E bad input');
+  await b.page.fill('#character-form [name="nickname"]', '长'.repeat(250));
+  await b.page.click('#save');
+  await b.page.locator('.field-error[data-field="nickname"]', { hasText: 'at most 200 characters (got 250)' }).waitFor();
+  if (await b.page.locator('.field-error[data-field="name"]').count()) throw new Error('the fixed name still shows an error');
+  if (!b.page.url().includes('#/create/character')) throw new Error(`an invalid character left the editor: ${b.page.url()}`);
   await b.page.setInputFiles('#card-file', { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a card at all') });
   await b.page.locator('#import-message.error').waitFor();
+  console.log(`[e2e]   broken card: "${await b.page.locator('#import-message').textContent()}"`);
   await shot(b.page, 'en-editor-errors');
 
   const t0 = Date.now();
@@ -164,6 +174,7 @@ try {
   await shot(z.page, 'zh-character');
   await z.page.goto(BASE + '/#/feed');
   await z.page.locator('h1', { hasText: '动态' }).waitFor();
+  await z.page.locator('.post-card', { hasText: title }).first().waitFor({ timeout: 30000 });
   await shot(z.page, 'zh-feed');
   await z.page.locator('.post-card', { hasText: title }).first().click();
   await z.page.locator('#play-from-here', { hasText: '从这里开玩' }).waitFor();
@@ -171,6 +182,7 @@ try {
   await z.page.goto(BASE + '/#/worlds');
   await z.page.locator('.world-card').first().waitFor();
   await shot(z.page, 'zh-worlds');
+  if (pageErrors.length) throw new Error(`uncaught errors in the pages: ${pageErrors.join(' | ')}`);
   console.log(`[e2e] PASSED — screenshots in ${OUT}`);
 } catch (e) {
   failed = true;

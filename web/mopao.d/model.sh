@@ -5,11 +5,13 @@
 #                       pinned default in the cache (downloaded once, with a progress bar, checked by SHA-256).
 # model_download URL SHA256 DEST  downloads URL to DEST (via DEST.part), checks the SHA-256, never leaves a bad file.
 
-# The default model: a small multilingual (Chinese + English) instruct model the engine can run (Qwen2 family).
-: "${MOPAO_DEFAULT_MODEL_URL:=https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q8_0.gguf}"
-# SHA-256 of that file. Left empty until someone with network access pins it (see web/README.md): an unpinned
-# default is refused, never downloaded unchecked.
-: "${MOPAO_DEFAULT_MODEL_SHA256:=}"
+# The default model: a small multilingual (Chinese + English) instruct model the engine can run: Qwen2.5-0.5B-Instruct,
+# Q8_0 (Qwen2 family, 531 MB), pinned to one commit of the hub repository and to the SHA-256 of that exact file (as the
+# hub lists it under "Git LFS Details" on the file's page at that commit:
+# https://huggingface.co/QuantFactory/Qwen2.5-0.5B-Instruct-GGUF/blob/42924aee932f4512df485de35b83e826b2e718d8/Qwen2.5-0.5B-Instruct.Q8_0.gguf).
+: "${MOPAO_DEFAULT_MODEL_URL:=https://huggingface.co/QuantFactory/Qwen2.5-0.5B-Instruct-GGUF/resolve/42924aee932f4512df485de35b83e826b2e718d8/Qwen2.5-0.5B-Instruct.Q8_0.gguf}"
+# SHA-256 of that file. A default without a pin is refused, never downloaded unchecked.
+: "${MOPAO_DEFAULT_MODEL_SHA256:=37d9929478ae8f6937fb79f3a5a6e813f157f7a0ee7d58797b58314d208e8ce7}"
 
 _model_say() { if declare -F info >/dev/null; then info "$*"; else echo "[mopao] $*" >&2; fi; }
 _model_fail() { if declare -F warn >/dev/null; then warn "$*"; else echo "[mopao] error: $*" >&2; fi; return 1; }
@@ -34,7 +36,7 @@ model_download() { # url sha256 dest
   fi
   if ((rc != 0)); then
     case $rc in
-      6|7|28|35) _model_fail "cannot reach $url (network unreachable, curl exit $rc).
+      5|6|7|28|35) _model_fail "cannot reach $url (network unreachable, curl exit $rc).
   Pass a local model instead:  ./mopao up --model /path/to/model.gguf
   (e.g. ./mopao up --model ../shared/models/stories260K.gguf), or set MOPAO_MODEL." ;;
       22) _model_fail "the server refused the model download ($url, HTTP error). Pass --model PATH instead." ;;
@@ -62,8 +64,8 @@ model_resolve() { # [path]
   local dir="${MOPAO_CACHE_DIR:-$HOME/.cache/mopao}/models" file
   file="$dir/$(basename "${MOPAO_DEFAULT_MODEL_URL%%\?*}")"
   if [[ -f "$file" ]]; then printf '%s\n' "$file"; return 0; fi
-  if [[ -z "$MOPAO_DEFAULT_MODEL_SHA256" ]]; then
-    _model_fail "no model given and the default model's SHA-256 is not pinned (MOPAO_DEFAULT_MODEL_SHA256).
+  if [[ ! "$MOPAO_DEFAULT_MODEL_SHA256" =~ ^[0-9a-fA-F]{64}$ ]]; then
+    _model_fail "no model given and the default model's SHA-256 is not pinned (MOPAO_DEFAULT_MODEL_SHA256 must be 64 hex digits).
   Pass a local model:  ./mopao up --model /path/to/model.gguf  (e.g. ../shared/models/stories260K.gguf)"
     return 1
   fi

@@ -8,8 +8,6 @@
 # Each service runs `java -jar <module>/target/quarkus-app/quarkus-run.jar`, logs to .mopao/logs/<svc>.log, PID in
 # .mopao/run/<svc>.pid. Ready = GET /q/health/ready answers 200.
 
-HELP_LINES+=("up [--model PATH]   (platform) build if needed, start all services + worker, seed the demo, print URL")
-
 # name|module dir|port
 PLATFORM_SERVICES=(
   "character-service|character-service|8081"
@@ -217,15 +215,20 @@ USERS
   echo "$PLATFORM_URL"
 }
 
+# Stops every service this clone started, all at once (each gets TERM, then KILL after 30 s).
 platform_down() {
-  local i entry name dir port pid
-  for ((i = ${#PLATFORM_SERVICES[@]} - 1; i >= 0; i--)); do
-    IFS='|' read -r name dir port <<<"${PLATFORM_SERVICES[i]}"
+  local entry name dir port pid stopping=()
+  for entry in "${PLATFORM_SERVICES[@]}"; do
+    IFS='|' read -r name dir port <<<"$entry"
     if pid=$(owned_pid "$name"); then
       info "stopping $name (pid $pid)"
-      stop_pid "$name" "$pid" 30
+      stop_pid "$name" "$pid" 30 &
+      stopping+=($!)
     fi
   done
+  ((${#stopping[@]})) || return 0
+  wait "${stopping[@]}"
+  ok "platform stopped"
 }
 
 # Stops the platform services only (the infrastructure stays up): used by web/e2e/run.sh when the infrastructure was
@@ -234,3 +237,9 @@ cmd_platform_down() { platform_down; }
 
 HELP_LINES+=("e2e [--model PATH]  browser test of the web app (web/e2e/run.sh; starts the platform when it is not up)")
 cmd_e2e() { exec "$MOPAO_ROOT/web/e2e/run.sh" "$@"; }
+
+# `./mopao test` runs this after Maven: the browser test on a freshly started platform (leftovers of an earlier run of
+# this clone are stopped first; what it starts is stopped again). MOPAO_E2E_MODEL overrides the model.
+platform_test() {
+  "$MOPAO_ROOT/web/e2e/run.sh" --fresh --model "${MOPAO_E2E_MODEL:-$MOPAO_ROOT/../shared/models/stories260K.gguf}"
+}

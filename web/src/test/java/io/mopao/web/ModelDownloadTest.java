@@ -68,6 +68,8 @@ class ModelDownloadTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source '" + SCRIPT + "'; " + script).redirectErrorStream(true);
         pb.environment().put("MOPAO_CACHE_DIR", dir.resolve("cache").toString());
         pb.environment().remove("MOPAO_MODEL");
+        pb.environment().remove("MOPAO_DEFAULT_MODEL_URL");
+        pb.environment().remove("MOPAO_DEFAULT_MODEL_SHA256");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bash did not finish");
@@ -154,5 +156,28 @@ class ModelDownloadTest {
         Run r = bash("MOPAO_DEFAULT_MODEL_SHA256= model_resolve");
         assertEquals(1, r.exit());
         assertTrue(r.output().contains("--model"), r.output());
+        Run malformed = bash("MOPAO_DEFAULT_MODEL_URL='" + url("/models/tiny.gguf") + "' MOPAO_DEFAULT_MODEL_SHA256=abc123 model_resolve");
+        assertEquals(1, malformed.exit(), malformed.output());
+        assertTrue(malformed.output().contains("not pinned"), malformed.output());
+        assertFalse(Files.exists(dir.resolve("cache/models/tiny.gguf")));
+    }
+
+    @Test
+    void pinsTheDefaultModelByCommitUrlAndSha256() throws Exception {
+        Run r = bash("printf '%s\\n%s\\n' \"$MOPAO_DEFAULT_MODEL_URL\" \"$MOPAO_DEFAULT_MODEL_SHA256\"");
+        assertEquals(0, r.exit(), r.output());
+        List<String> pin = r.output().strip().lines().toList();
+        assertTrue(pin.get(0).matches("https://huggingface\\.co/[^/]+/[^/]+/resolve/[0-9a-f]{40}/[^/]+\\.gguf"),
+            "the default model URL names one commit: " + pin.get(0));
+        assertTrue(pin.get(1).matches("[0-9a-f]{64}"), "the default model's SHA-256 is pinned: " + pin.get(1));
+    }
+
+    @Test
+    void theDefaultModelSaysHowToPassAModelWhenTheNetworkIsUnreachable() throws Exception {
+        Run r = bash("MOPAO_DEFAULT_MODEL_URL='http://127.0.0.1:1/models/default.gguf' model_resolve");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("cannot reach"), r.output());
+        assertTrue(r.output().contains("./mopao up --model"), r.output());
+        assertFalse(Files.exists(dir.resolve("cache/models/default.gguf")));
     }
 }
