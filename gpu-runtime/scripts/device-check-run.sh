@@ -33,6 +33,14 @@ tests_rc=$?
 "$java" "${jvm[@]}" -cp "$cp" io.mopao.cuda.bench.CudaBench "$work" > "$work/bench.txt" 2> "$work/bench.err"
 bench_rc=$?
 count() { grep -E "^\[ +[0-9]+ $1 +\]" "$work/tests.txt" | grep -oE '[0-9]+' | head -1; }
+# per GPU test class, from the launcher's XML report: testcases, passed, failed, skipped (aborted)
+per_class() {
+  awk -v c="classname=\"io.mopao.cuda.gpu.$1\"" '
+    /<testcase / { cur = index($0, c) > 0; if (cur) t++ }
+    cur && /<skipped/ { s++ }
+    cur && /<(failure|error)/ { f++ }
+    END { printf "%d tests: %d passed, %d failed, %d skipped", t, t - s - f, f, s }' "$work"/reports/TEST-junit-jupiter.xml 2>/dev/null
+}
 {
   echo "| check | result | unit |"
   echo "| --- | --- | --- |"
@@ -43,6 +51,9 @@ count() { grep -E "^\[ +[0-9]+ $1 +\]" "$work/tests.txt" | grep -oE '[0-9]+' | h
   echo "| tests skipped | $(count 'tests skipped') | |"
   echo "| tests aborted (GPU tests without a usable device) | $(count 'tests aborted') | |"
   echo "| tests exit code | $tests_rc | |"
+  echo "| GPU kernel parity (KernelParityGpuTest) | $(per_class KernelParityGpuTest) | |"
+  echo "| GPU runner parity, CudaModelRunner vs CPU ModelRunner (RunnerParityGpuTest) | $(per_class RunnerParityGpuTest) | |"
+  echo "| GPU serving Engine parity, CUDA runner vs CPU runner (EngineParityGpuTest) | $(per_class EngineParityGpuTest) | |"
   grep '^| ' "$work/bench.txt"
   echo "| benchmark exit code | $bench_rc | |"
 } > "$work/table.md"
