@@ -83,6 +83,17 @@ class ServingBackendsTest {
         }
     }
 
+    /** An engine asked to run on a device that is not usable fails to build; it never runs on the CPU instead. */
+    @Test
+    void anEngineOnAnUnusableDeviceFailsInsteadOfFallingBack() {
+        DeviceProbe none = DeviceProbe.unusable("no device in this test");
+        try (Model m = Model.load(SyntheticModel.tiny().write(dir.resolve("tiny.gguf")), ModelOptions.defaults().withThreads(1))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Engine(m, null,
+                    EngineConfig.defaults().withKvCacheTokens(512).withThreads(1), CudaModelRunner.factory(none, 64)));
+            assertEquals("no usable CUDA device: no device in this test", e.getMessage());
+        }
+    }
+
     @Test
     void anUnknownValueNamesTheChoices() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.serving("gpu"));
