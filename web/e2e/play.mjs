@@ -126,6 +126,17 @@ try {
   await a.page.locator('.world-card').first().waitFor();
   if (!a.page.url().endsWith('#/worlds')) throw new Error(`came back to ${a.page.url()} instead of #/worlds`);
 
+  log('a session that expires while the page is open: the next call signs alice in again and back to the feed');
+  await a.ctx.addCookies([{ name: 'q_session', value: 'expired-or-tampered', url: BASE }]);
+  const toLogin = a.page.waitForRequest((r) => new URL(r.url()).pathname === '/login', { timeout: 30000 });
+  await a.page.locator('#nav a[href="#/feed"]').click();
+  await toLogin;
+  await a.page.waitForURL((u) => u.pathname === '/' && u.hash === '#/feed', { timeout: 30000 });
+  await a.page.waitForSelector('#me', { timeout: 30000 });
+  await a.page.locator('h1', { hasText: 'Feed' }).waitFor();
+  const session = (await a.ctx.cookies(BASE)).find((c) => c.name === 'q_session');
+  if (!session || session.value === 'expired-or-tampered') throw new Error('no new session after signing in again');
+
   // ---- player two: bob ---------------------------------------------------------------------------
   log('bob sees the shared story in the feed');
   const b = await newPlayer('en-US');
@@ -146,6 +157,15 @@ try {
   await b.page.locator('#import-message.error').waitFor();
   console.log(`[e2e]   broken card: "${await b.page.locator('#import-message').textContent()}"`);
   await shot(b.page, 'en-editor-errors');
+  // the world editor: world-service's messages ("title is required") next to the title
+  await b.page.goto(BASE + '/#/create/world');
+  await b.page.waitForSelector('#world-form');
+  await b.page.click('#save');
+  await b.page.locator('.field-error[data-field="title"]', { hasText: 'title is required' }).waitFor();
+  await b.page.fill('#world-form [name="title"]', 'W'.repeat(250));
+  await b.page.click('#save');
+  await b.page.locator('.field-error[data-field="title"]', { hasText: 'longer than 200 characters' }).waitFor();
+  await shot(b.page, 'en-world-editor-errors');
 
   const t0 = Date.now();
   for (;;) {
