@@ -198,6 +198,7 @@ public final class CudaModelRunner implements StepRunner {
 
     /** Fills and uploads the metadata, enqueues copies, the forward pass and the classifier; returns the sampling count. */
     private int enqueue(SchedulerOutput step) {
+        ctx.bindCurrentThread();
         StepMetadata.Step planned = meta.fill(step);
         // the one upload of the step
         ctx.putPinned(metaHost, meta.buffer(), meta.length());
@@ -268,6 +269,7 @@ public final class CudaModelRunner implements StepRunner {
         if (ownsContext) {
             ctx.close();
         } else {
+            ctx.bindCurrentThread();
             ctx.sync("close");
         }
     }

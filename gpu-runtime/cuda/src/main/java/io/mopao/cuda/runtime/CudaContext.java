@@ -27,7 +27,8 @@ import java.util.Map;
 
 /**
  * One device, one stream, one cuBLAS handle and the NVRTC-compiled kernel module. Every call's return code is checked
- * ({@link Check}). Used by one inference thread. Allocations are tracked and freed by {@link #close}.
+ * ({@link Check}). Used by one thread at a time; whichever thread uses it calls {@link #bindCurrentThread} first (the
+ * runner does). Allocations are tracked and freed by {@link #close}.
  */
 public final class CudaContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CudaContext.class.getName());
@@ -43,10 +44,12 @@ public final class CudaContext implements AutoCloseable {
     private final FloatPointer one = new FloatPointer(1f);
     private final FloatPointer zero = new FloatPointer(0f);
     private final long compileMillis;
+    /** The thread the device was last made current on (CUDA's current device and context are per thread). */
+    private volatile Thread boundThread;
 
     private CudaContext(DeviceProbe device) {
         this.device = device;
-        Check.rt(cudart.cudaSetDevice(device.ordinal()), "cudaSetDevice(" + device.ordinal() + ")");
+        bindCurrentThread();
         Check.rt(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
         Check.cublas(cublas.cublasCreate_v2(blas), "cublasCreate");
         Check.cublas(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
@@ -64,6 +67,21 @@ public final class CudaContext implements AutoCloseable {
         this.compileMillis = (System.nanoTime() - t0) / 1_000_000;
         LOG.log(System.Logger.Level.INFO, "CUDA context on {0}: {1} kernels compiled by NVRTC for {2} in {3} ms", device.describe(),
                 functions.size(), "sm_" + device.computeMajor() + device.computeMinor(), compileMillis);
+    }
+
+    /**
+     * Makes this context's device (and so its primary context, which the module's driver-API launches need) current on
+     * the calling thread, once per thread change. The serving engine builds its runner on one thread and steps it on its
+     * inference thread, and may close it on a third: each of them calls this first.
+     *
+     * @throws CudaException when the device cannot be selected
+     */
+    public void bindCurrentThread() {
+        Thread t = Thread.currentThread();
+        if (boundThread != t) {
+            Check.rt(cudart.cudaSetDevice(device.ordinal()), "cudaSetDevice(" + device.ordinal() + ")");
+            boundThread = t;
+        }
     }
 
     /**
@@ -313,6 +331,7 @@ public final class CudaContext implements AutoCloseable {
 
     @Override
     public void close() {
+        bindCurrentThread();
         List<String> errors = new ArrayList<>();
         int rc = cudart.cudaStreamSynchronize(stream);
         if (rc != cudart.cudaSuccess) {
