@@ -82,6 +82,13 @@ public interface RuntimeConfig {
         @WithDefault("mopao-gpu-runtime")
         String groupId();
 
+        /**
+         * The model whose dedicated pool this worker joins: it then consumes {@code <requests-topic>.<model>} in group
+         * {@code <group-id>.<model>} ({@code io.mopao.events.dialogue.DialogueRouting}) and must serve that model; unset,
+         * the worker is a member of the default pool.
+         */
+        Optional<String> dedicatedModel();
+
         /** Where chunks and completions go. */
         @WithDefault("mopao.dialogue.events")
         String eventsTopic();

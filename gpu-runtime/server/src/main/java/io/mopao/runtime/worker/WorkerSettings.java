@@ -27,4 +27,14 @@ public record WorkerSettings(String bootstrap, String groupId, String requestsTo
             throw new IllegalArgumentException("maxInFlight and chunkTokens must be >= 1 and chunkInterval positive");
         }
     }
+
+    /**
+     * @param topic the pool's requests topic
+     * @param group the pool's consumer group
+     * @return these settings for a member of that pool
+     */
+    public WorkerSettings inPool(String topic, String group) {
+        return new WorkerSettings(bootstrap, group, topic, eventsTopic, controlTopic, deadLetterTopic, workerId, maxInFlight,
+            kvHighWatermark, chunkTokens, chunkInterval, drainTimeout);
+    }
 }
