@@ -201,8 +201,9 @@ public final class CudaModelRunner implements StepRunner {
         ctx.bindCurrentThread();
         StepMetadata.Step planned = meta.fill(step);
         // the one upload of the step
-        ctx.putPinned(metaHost, meta.buffer(), meta.length());
-        ctx.uploadAsync(metaDev, metaHost, 4L * meta.length());
+        int ints = meta.uploadInts(planned);
+        ctx.putPinned(metaHost, meta.buffer(), ints);
+        ctx.uploadAsync(metaDev, metaHost, 4L * ints);
         if (planned.copies() > 0) {
             ops.copyBlocks(kvPool, metaDev + 4L * meta.copyPairs(), planned.copies(), planeFloats, kv.blockSize() * c.kvDim(),
                     2 * c.layers());

@@ -37,6 +37,15 @@ public final class StepMetadata {
     }
 
     /**
+     * @param step a filled step
+     * @return ints of the buffer that step needs on the device: everything up to its last copy pair (the unused copy
+     *         pairs at the end are not uploaded)
+     */
+    public int uploadInts(Step step) {
+        return copyPairs() + 2 * step.copies();
+    }
+
+    /**
      * @param vocabSize    the model's vocabulary (token ids are checked against it)
      * @param blockSize    KV positions per block
      * @param numBlocks    blocks in the KV pool (the most copies of one step)

@@ -68,6 +68,7 @@ class StepMetadataTest {
         assertEquals(List.of(3, 8, 1, 6), List.of(buf[m.copyPairs()], buf[m.copyPairs() + 1], buf[m.copyPairs() + 2],
                 buf[m.copyPairs() + 3]));
         assertEquals(m.length(), m.copyPairs() + 2 * 10);
+        assertEquals(m.copyPairs() + 4, m.uploadInts(s), "the upload stops after the step's two copy pairs");
     }
 
     /** Steps of the real scheduler (chunked prefill, shared prefixes, decodes): slots are the CPU KV store's. */
