@@ -12,6 +12,17 @@ public interface WorkerHooks {
     };
 
     /**
+     * Called on the consumer thread right before a turn is submitted to the engine (after parsing, the chat template
+     * and tokenization).
+     *
+     * @param turnId    the turn
+     * @param attemptId its attempt
+     * @param nanoTime  {@link System#nanoTime()} at submission
+     */
+    default void admitted(String turnId, String attemptId, long nanoTime) {
+    }
+
+    /**
      * Called on the inference thread right after a turn's first token was handed to the publisher; whatever this does
      * delays that engine's next step.
      *

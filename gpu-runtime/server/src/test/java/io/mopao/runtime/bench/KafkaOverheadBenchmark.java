@@ -59,12 +59,24 @@ class KafkaOverheadBenchmark {
     void kafkaAddsLittleToTimeToFirstToken() throws Exception {
         assumeTrue(Boolean.getBoolean("mopao.bench"), "benchmark: run with -Dmopao.bench=true");
         Map<String, Long> chunkCreated = new ConcurrentHashMap<>();
+        Map<String, Long> admittedAt = new ConcurrentHashMap<>();
+        Map<String, Long> firstTokenAt = new ConcurrentHashMap<>();
         try (KafkaTestTopics topics = new KafkaTestTopics(12); ModelRegistry models = Turns.registry()) {
             ServedModel model = models.find(Turns.MODEL).orElseThrow();
             WorkerPool worker = new WorkerPool(Turns.settings(topics, "bench"), models, Turns.metrics(), new WorkerHooks() {
                 @Override
                 public void chunkSent(TokenChunk chunk, long nanoTime) {
                     chunkCreated.put(chunk.attemptId() + "/" + chunk.seq(), nanoTime);
+                }
+
+                @Override
+                public void admitted(String turnId, String attemptId, long nanoTime) {
+                    admittedAt.put(turnId, nanoTime);
+                }
+
+                @Override
+                public void afterFirstToken(String turnId, String attemptId) {
+                    firstTokenAt.put(turnId, System.nanoTime());
                 }
             });
             Receiver receiver = new Receiver(topics.events);
@@ -78,6 +90,8 @@ class KafkaOverheadBenchmark {
                 List<Double> chunkKafka = new ArrayList<>();
                 List<Double> gapDirect = new ArrayList<>();
                 List<Double> gapKafka = new ArrayList<>();
+                List<Double> overheadKafka = new ArrayList<>();
+                List<Double> requestHop = new ArrayList<>();
                 for (int round = -2; round < ROUNDS; round++) { // two warm-up rounds
                     boolean keep = round >= 0;
                     List<Double> td = new ArrayList<>();
@@ -86,26 +100,33 @@ class KafkaOverheadBenchmark {
                     List<Double> tk = new ArrayList<>();
                     List<Double> ck = new ArrayList<>();
                     List<Double> gk = new ArrayList<>();
-                    kafka(topics, receiver, chunkCreated, round, tk, ck, gk);
+                    List<Double> ok = new ArrayList<>();
+                    List<Double> rk = new ArrayList<>();
+                    kafka(topics, receiver, new Marks(chunkCreated, admittedAt, firstTokenAt), round, new Samples(tk, ck, gk, ok, rk));
                     if (keep) {
                         ttftDirect.addAll(td);
                         gapDirect.addAll(gd);
                         ttftKafka.addAll(tk);
                         chunkKafka.addAll(ck);
                         gapKafka.addAll(gk);
+                        overheadKafka.addAll(ok);
+                        requestHop.addAll(rk);
                     }
                 }
                 String report = String.format(Locale.ROOT, """
                     stories260K, %d concurrent sessions, %d rounds, max_tokens %d, greedy, %d CPUs
                     time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
                     time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
-                    Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f
+                    Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f  (difference of the two distributions)
+                    Kafka+worker per turn           (ms): p50 %.2f  p99 %.2f  (n=%d; TTFT via Kafka - the same turn's engine TTFT)
+                    of which request sent->admitted (ms): p50 %.2f  p99 %.2f  (producer, broker, poll, parse, template, tokenize)
                     chunk publish->consume latency  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     inter-chunk gap in-process      (ms): p50 %.2f  p99 %.2f
                     inter-chunk gap via Kafka       (ms): p50 %.2f  p99 %.2f
                     """, SESSIONS, ROUNDS, MAX_TOKENS, Runtime.getRuntime().availableProcessors(),
                     p(ttftDirect, 50), p(ttftDirect, 99), ttftDirect.size(), p(ttftKafka, 50), p(ttftKafka, 99), ttftKafka.size(),
                     p(ttftKafka, 50) - p(ttftDirect, 50), p(ttftKafka, 99) - p(ttftDirect, 99),
+                    p(overheadKafka, 50), p(overheadKafka, 99), overheadKafka.size(), p(requestHop, 50), p(requestHop, 99),
                     p(chunkKafka, 50), p(chunkKafka, 99), chunkKafka.size(), p(gapDirect, 50), p(gapDirect, 99), p(gapKafka, 50),
                     p(gapKafka, 99));
                 System.out.println(report);
@@ -161,8 +182,25 @@ class KafkaOverheadBenchmark {
         done.await(300, TimeUnit.SECONDS);
     }
 
-    private static void kafka(KafkaTestTopics topics, Receiver receiver, Map<String, Long> created, int round, List<Double> ttft,
-                              List<Double> chunkLatency, List<Double> gaps) throws Exception {
+    /** When the worker cut each chunk, admitted each turn into the engine, and got each turn's first token. */
+    private record Marks(Map<String, Long> chunkCreated, Map<String, Long> admitted, Map<String, Long> firstToken) {
+    }
+
+    /** What one Kafka round measured. */
+    private record Samples(List<Double> ttft, List<Double> chunkLatency, List<Double> gaps, List<Double> overhead,
+                           List<Double> requestHop) {
+    }
+
+    /**
+     * Through Kafka: 16 GenerateTurns at once; TTFT = sent → chunk 0 consumed; per turn, what Kafka and the worker add =
+     * that TTFT minus the same turn's time in the engine before its first token (admitted → first token), which removes
+     * the engine's queueing behind the other sessions' prefills (the part that depends on the arrival pattern).
+     */
+    private static void kafka(KafkaTestTopics topics, Receiver receiver, Marks marks, int round, Samples out) throws Exception {
+        Map<String, Long> created = marks.chunkCreated();
+        List<Double> ttft = out.ttft();
+        List<Double> chunkLatency = out.chunkLatency();
+        List<Double> gaps = out.gaps();
         Map<String, Long> sent = new ConcurrentHashMap<>();
         List<String> turnIds = new ArrayList<>();
         for (int s = 0; s < SESSIONS; s++) {
@@ -185,6 +223,12 @@ class KafkaOverheadBenchmark {
                 TokenChunk c = (TokenChunk) r.event;
                 if (c.seq() == 0) {
                     ttft.add((r.at - sent.get(id)) / 1e6);
+                    Long admitted = marks.admitted().get(id);
+                    Long first = marks.firstToken().get(id);
+                    if (admitted != null && first != null) {
+                        out.overhead().add(((r.at - sent.get(id)) - (first - admitted)) / 1e6);
+                        out.requestHop().add((admitted - sent.get(id)) / 1e6);
+                    }
                 }
                 Long made = created.get(c.attemptId() + "/" + c.seq());
                 if (made != null) {
