@@ -43,6 +43,11 @@ if command -v fc-list >/dev/null && [[ -z "$(fc-list :lang=zh 2>/dev/null | head
   say "installing a CJK font (fonts-wqy-zenhei) for the Chinese screenshots"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei >/dev/null 2>&1 || say "warning: no CJK font; Chinese text shows as boxes in screenshots"
 fi
+# the player's message has an emoji: a colour emoji font for the screenshots
+if command -v fc-list >/dev/null && ! fc-list 2>/dev/null | grep -qi emoji && [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+  say "installing an emoji font (fonts-noto-color-emoji) for the screenshots"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-color-emoji >/dev/null 2>&1 || say "warning: no emoji font; emoji show as boxes in screenshots"
+fi
 command -v node >/dev/null && command -v npm >/dev/null \
   || { say "FAILED: Node.js 18+ and npm are needed (apt-get install -y nodejs npm)"; exit 1; }
 if [[ ! -d "$HERE/node_modules/playwright-core" ]]; then
