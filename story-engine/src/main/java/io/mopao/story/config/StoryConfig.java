@@ -5,6 +5,7 @@ import io.mopao.story.prompt.PromptSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** story-engine settings ({@code mopao.story.*}). */
 @ConfigMapping(prefix = "mopao.story")
@@ -33,9 +34,18 @@ public interface StoryConfig {
     @WithDefault("PT1M")
     Duration rateWindow();
 
-    /** Estimated context size (tokens) of the prompt plus the reply. */
+    /**
+     * Context size (tokens) of the prompt plus the reply; with {@link #tokenizerModel()} the cap of the model's own context
+     * length. Must not exceed the runtime's {@code mopao.runtime.engine.max-model-len}.
+     */
     @WithDefault("8192")
     int contextTokens();
+
+    /**
+     * The GGUF file the runtime serves as {@link #model()}: its tokenizer counts prompt tokens and its header gives the
+     * context length (see {@code ModelTokens}). Unset: the tokenizer-free estimate and {@link #contextTokens()}.
+     */
+    Optional<String> tokenizerModel();
 
     /** Tokens reserved for the reply (also GenerateTurn max tokens). */
     @WithDefault("512")
@@ -69,10 +79,10 @@ public interface StoryConfig {
     @WithDefault("User")
     String stableUserName();
 
-    /** Prompt settings for the assembler. */
-    default PromptSettings promptSettings() {
+    /** Prompt settings for the assembler, with the budget of the served model. */
+    default PromptSettings promptSettings(int contextTokens, int replyTokens) {
         PromptSettings defaults = PromptSettings.defaults();
-        return new PromptSettings(contextTokens(), replyTokens(), stableUserName(), defaults.defaultSystemPrompt(),
+        return new PromptSettings(contextTokens, replyTokens, stableUserName(), defaults.defaultSystemPrompt(),
             defaults.groupSystemPrompt(), defaults.impersonatePrompt(), defaults.summaryPrompt(),
             new LoreScanner.Settings(loreScanDepth(), loreTokenBudget(), loreMaxRecursion()));
     }

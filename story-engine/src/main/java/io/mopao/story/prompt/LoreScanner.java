@@ -62,9 +62,16 @@ public final class LoreScanner {
     }
 
     private final Settings settings;
+    private final TokenCounter counter;
 
     public LoreScanner(Settings settings) {
+        this(settings, TokenCounter.ESTIMATE);
+    }
+
+    /** A scanner whose lore budget counts tokens with the given counter. */
+    public LoreScanner(Settings settings, TokenCounter counter) {
         this.settings = settings;
+        this.counter = counter;
     }
 
     /**
@@ -131,10 +138,10 @@ public final class LoreScanner {
                         continue;
                     }
                 }
-                int cost = TokenEstimator.estimate(entry.content());
+                int cost = counter.count(entry.content());
                 Integer bookBudget = candidate.book().tokenBudget();
                 int bookUsed = activated.stream().filter(b -> b.book() == candidate.book())
-                    .mapToInt(b -> TokenEstimator.estimate(b.entry().content())).sum();
+                    .mapToInt(b -> counter.count(b.entry().content())).sum();
                 if (used + cost > settings.tokenBudget() || (bookBudget != null && bookUsed + cost > bookBudget)) {
                     overflowed = true;
                     break;

@@ -49,10 +49,17 @@ public final class PromptAssembler {
 
     private final PromptSettings settings;
     private final LoreScanner scanner;
+    private final TokenCounter counter;
 
     public PromptAssembler(PromptSettings settings) {
+        this(settings, TokenCounter.ESTIMATE);
+    }
+
+    /** An assembler whose context budget (and lore budget) counts tokens with the given counter. */
+    public PromptAssembler(PromptSettings settings, TokenCounter counter) {
         this.settings = settings;
-        this.scanner = new LoreScanner(settings.lore());
+        this.counter = counter;
+        this.scanner = new LoreScanner(settings.lore(), counter);
     }
 
     /** The name {@code {{char}}} stands for: the V3 nickname when present, else the card name. */
@@ -149,14 +156,14 @@ public final class PromptAssembler {
         // the history: newest first until the estimated budget is spent (the newest message always stays)
         int fixed = cost(stable) + cost(playerBlock) + cost(late);
         for (List<LoreScanner.BookEntry> entries : byDepth.values()) {
-            fixed += TokenEstimator.estimateSegment(loreText.join(entries));
+            fixed += counter.segment(loreText.join(entries));
         }
-        int available = settings.contextTokens() - settings.replyTokens() - fixed;
+        int available = settings.contextTokens() - settings.replyTokens() - TokenEstimator.PROMPT_OVERHEAD - fixed;
         List<HistoryMessage> history = request.history();
         int kept = 0;
         int used = 0;
         for (int i = history.size() - 1; i >= 0; i--) {
-            int c = TokenEstimator.estimateSegment(history.get(i).content());
+            int c = counter.segment(history.get(i).content());
             if (kept > 0 && used + c > available) {
                 break;
             }
@@ -191,7 +198,8 @@ public final class PromptAssembler {
         all.addAll(playerBlock);
         all.addAll(historySegments);
         all.addAll(late);
-        return new AssembledPrompt(all, lore.activated().stream().map(LoreScanner.BookEntry::label).toList(), cost(all),
+        return new AssembledPrompt(all, lore.activated().stream().map(LoreScanner.BookEntry::label).toList(),
+            cost(all) + TokenEstimator.PROMPT_OVERHEAD,
             history.size() - kept, stable.size());
     }
 
@@ -284,7 +292,7 @@ public final class PromptAssembler {
         };
     }
 
-    private static int cost(List<PromptSegment> segments) {
-        return segments.stream().mapToInt(s -> TokenEstimator.estimateSegment(s.content())).sum();
+    private int cost(List<PromptSegment> segments) {
+        return segments.stream().mapToInt(s -> counter.segment(s.content())).sum();
     }
 }

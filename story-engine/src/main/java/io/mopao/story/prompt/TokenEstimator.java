@@ -11,6 +11,9 @@ public final class TokenEstimator {
     /** Template overhead per message (role markers, separators). */
     public static final int SEGMENT_OVERHEAD = 4;
 
+    /** Once per prompt: BOS and the open reply turn the runtime appends (e.g. {@code "\nLily:"}). */
+    public static final int PROMPT_OVERHEAD = 8;
+
     private TokenEstimator() {
     }
 

@@ -58,12 +58,13 @@ public class TurnRepository {
      * another replica) or the attempt was superseded.
      */
     public Uni<Optional<TurnRow>> finish(SqlClient client, UUID turnId, String attemptId, String status, String finishReason, String text,
-        String error) {
+        String error, Integer promptTokens, Integer completionTokens) {
         return client.preparedQuery("UPDATE turn SET status = $3, finish_reason = $4, reply_text = $5, error = $6, completed_at = now(), "
+            + "prompt_tokens = $7, completion_tokens = $8, "
             + "superseded = CASE WHEN attempt_id IS NOT NULL AND attempt_id <> $2 THEN array_append(superseded, attempt_id) "
             + "ELSE superseded END, attempt_id = $2 "
             + "WHERE id = $1 AND status = 'running' AND NOT ($2 = ANY(superseded)) RETURNING *")
-            .execute(Tuple.from(Arrays.asList(turnId, attemptId, status, finishReason, text, error)))
+            .execute(Tuple.from(Arrays.asList(turnId, attemptId, status, finishReason, text, error, promptTokens, completionTokens)))
             .map(TurnRepository::first);
     }
 

@@ -52,11 +52,12 @@ public class SessionResource {
 
     /** A turn as the API shows it (the prompt is at its own endpoint). */
     public record TurnView(UUID id, String kind, String status, String speakerName, String characterId, UUID parentMessageId,
-        UUID replyMessageId, String finishReason, String error, OffsetDateTime createdAt, OffsetDateTime completedAt) {
+        UUID replyMessageId, String finishReason, String error, OffsetDateTime createdAt, OffsetDateTime completedAt, Integer promptTokens,
+        Integer completionTokens) {
 
         static TurnView of(TurnRow t) {
             return new TurnView(t.id(), t.kind(), t.status(), t.speakerName(), t.characterId(), t.parentMessageId(), t.replyMessageId(),
-                t.finishReason(), t.error(), t.createdAt(), t.completedAt());
+                t.finishReason(), t.error(), t.createdAt(), t.completedAt(), t.promptTokens(), t.completionTokens());
         }
     }
 

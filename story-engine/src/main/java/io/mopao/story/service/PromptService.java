@@ -26,12 +26,14 @@ public class PromptService {
 
     private final ReadModels readModels;
     private final StoryConfig config;
+    private final ModelTokens tokens;
     private final PromptAssembler assembler;
 
-    public PromptService(ReadModels readModels, StoryConfig config) {
+    public PromptService(ReadModels readModels, StoryConfig config, ModelTokens tokens) {
         this.readModels = readModels;
         this.config = config;
-        this.assembler = new PromptAssembler(config.promptSettings());
+        this.tokens = tokens;
+        this.assembler = new PromptAssembler(config.promptSettings(tokens.contextTokens(), tokens.replyTokens()), tokens.counter());
     }
 
     /** The inputs of a session's turns that do not depend on the branch. */
@@ -94,7 +96,7 @@ public class PromptService {
         if (mode != PromptRequest.Mode.IMPERSONATE && mode != PromptRequest.Mode.SUMMARY) {
             stop.add("\n" + playerName + ":");
         }
-        int maxTokens = base.maxTokens() == null ? config.replyTokens() : Math.min(base.maxTokens(), config.replyTokens());
+        int maxTokens = base.maxTokens() == null ? tokens.replyTokens() : Math.min(base.maxTokens(), tokens.replyTokens());
         return new SamplingSettings(base.temperature(), base.topK(), base.topP(), base.minP(), base.repetitionPenalty(),
             base.frequencyPenalty(), base.presencePenalty(), base.penaltyLastN(), base.seed(), maxTokens, stop, base.logitBias());
     }

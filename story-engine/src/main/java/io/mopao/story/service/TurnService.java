@@ -184,7 +184,7 @@ public class TurnService {
         String promptJson = EventSerde.get().mapper().valueToTree(built.prompt()).toString();
         TurnRow turn = new TurnRow(turnId, session.id(), userId, kind, "running", parent, base, UUID.randomUUID(), speaker.id(),
             speakerName, promptJson, continuation, deadline.atOffset(java.time.ZoneOffset.UTC), null, null, null, null, autoRemaining, null,
-            null);
+            null, null, null);
         GenerateTurn event = new GenerateTurn(turnId.toString(), session.id().toString(), userId, config.model(), built.prompt().segments(),
             continuation, speakerName, built.sampling(), SUMMARY.equals(kind) ? -1 : 0, deadline, Instant.now());
         return turns.insert(tx, turn)
@@ -224,8 +224,10 @@ public class TurnService {
             case "timeout" -> "timeout";
             default -> "failed";
         };
+        TurnCompleted.Usage usage = completed.usage();
         return pool.withTransaction(tx -> turns.finish(tx, turnId, completed.attemptId(), status, completed.finishReason(),
-                completed.text(), completed.error())
+                completed.text(), completed.error(), usage == null ? null : usage.promptTokens(),
+                usage == null ? null : usage.completionTokens())
                 .flatMap(finished -> finished.isEmpty() ? Uni.createFrom().item(Optional.<Finished>empty())
                     : afterFinish(tx, finished.get(), completed).map(Optional::of)))
             .onFailure(PgException.class).transform(TurnService::translate)
