@@ -50,13 +50,36 @@ public final class KafkaTestTopics implements AutoCloseable {
     public final List<ConsumerRecord<String, byte[]>> deadLettered = new CopyOnWriteArrayList<>();
 
     private final Admin admin;
+    private final boolean owned;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> collector;
     private final Thread thread;
     private volatile boolean closing;
 
+    /** @param requestPartitions partitions of the requests and events topics, created now with a random suffix */
     public KafkaTestTopics(int requestPartitions) {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        this(UUID.randomUUID().toString().substring(0, 8), requestPartitions, true);
+    }
+
+    /**
+     * @param suffix            what makes the names unique
+     * @param requestPartitions partitions of the requests and events topics
+     * @return topics created now, deleted on close
+     */
+    public static KafkaTestTopics create(String suffix, int requestPartitions) {
+        return new KafkaTestTopics(suffix, requestPartitions, true);
+    }
+
+    /**
+     * @param suffix the suffix another {@link #create} used (e.g. a Quarkus test resource, before the application started)
+     * @return a producer and collector on those topics, which close leaves in place
+     */
+    public static KafkaTestTopics attach(String suffix) {
+        return new KafkaTestTopics(suffix, 0, false);
+    }
+
+    private KafkaTestTopics(String suffix, int requestPartitions, boolean owned) {
+        this.owned = owned;
         requests = "test.gpu-runtime." + suffix + ".requests";
         events = "test.gpu-runtime." + suffix + ".events";
         control = "test.gpu-runtime." + suffix + ".control";
@@ -66,8 +89,13 @@ public final class KafkaTestTopics implements AutoCloseable {
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         admin = Admin.create(a);
         try {
-            admin.createTopics(List.of(new NewTopic(requests, requestPartitions, (short) 1), new NewTopic(events, requestPartitions,
-                (short) 1), new NewTopic(control, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            if (!owned) {
+                admin.describeTopics(List.of(requests, events, control, deadLetters)).allTopicNames().get(60, TimeUnit.SECONDS);
+            } else {
+                admin.createTopics(List.of(new NewTopic(requests, requestPartitions, (short) 1), new NewTopic(events, requestPartitions,
+                    (short) 1), new NewTopic(control, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1))).all()
+                    .get(60, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create test topics on " + BOOTSTRAP + " (is `./mopao infra up` running?)", e);
         }
@@ -200,6 +228,10 @@ public final class KafkaTestTopics implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(5));
         try {
+            if (!owned) {
+                admin.close(Duration.ofSeconds(5));
+                return;
+            }
             admin.deleteTopics(List.of(requests, events, control, deadLetters)).all().get(30, TimeUnit.SECONDS);
             admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

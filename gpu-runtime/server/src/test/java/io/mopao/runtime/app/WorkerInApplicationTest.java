@@ -1,0 +1,75 @@
+package io.mopao.runtime.app;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mopao.engine.serving.Completion;
+import io.mopao.events.dialogue.GenerateTurn;
+import io.mopao.events.dialogue.TokenChunk;
+import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.runtime.engine.ModelRegistry;
+import io.mopao.runtime.testing.KafkaTestTopics;
+import io.mopao.runtime.testing.Turns;
+import io.mopao.runtime.worker.WorkerLifecycle;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application as deployed: its own worker (started by {@link WorkerLifecycle} from configuration) consumes a turn
+ * from the real broker and streams it back, with the same engine the HTTP API uses.
+ */
+@QuarkusTest
+@WithTestResource(PrivateDialogueTopics.class)
+class WorkerInApplicationTest {
+    static KafkaTestTopics topics;
+
+    @Inject
+    WorkerLifecycle lifecycle;
+    @Inject
+    ModelRegistry models;
+
+    @BeforeAll
+    static void attach() {
+        topics = KafkaTestTopics.attach(PrivateDialogueTopics.SUFFIX);
+    }
+
+    @AfterAll
+    static void detach() {
+        if (topics != null) {
+            topics.close();
+        }
+    }
+
+    @Test
+    void theConfiguredWorkerServesATurnFromKafkaWithTheApplicationsEngine() throws Exception {
+        assertTrue(lifecycle.worker().isPresent(), "mopao.runtime.worker.enabled=true starts the worker");
+        assertEquals(topics.requests, lifecycle.settings().requestsTopic());
+        await().atMost(Duration.ofSeconds(60)).until(() -> lifecycle.worker().orElseThrow().assignment().size() == 2);
+
+        GenerateTurn turn = Turns.greedy("session-app", 24);
+        topics.send(topics.requests, turn);
+        await().atMost(Duration.ofSeconds(120))
+            .until(() -> topics.of(TurnCompleted.class).stream().anyMatch(c -> c.turnId().equals(turn.turnId())));
+        TurnCompleted done = topics.of(TurnCompleted.class).stream().filter(c -> c.turnId().equals(turn.turnId())).findFirst()
+            .orElseThrow();
+        assertEquals(PrivateDialogueTopics.WORKER_ID, done.workerId());
+        Completion direct = Turns.direct(models.find(Turns.MODEL).orElseThrow(), 24);
+        assertEquals(direct.text(), done.text(), "the application's worker replies with its engine's greedy output");
+        String streamed = topics.of(TokenChunk.class).stream().filter(c -> c.turnId().equals(turn.turnId())).map(TokenChunk::text)
+            .collect(Collectors.joining());
+        assertEquals(done.text(), streamed);
+
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("mopao_runtime_turns_total"))
+            .body(containsString("path=\"kafka\""));
+    }
+}
