@@ -83,65 +83,33 @@ public final class CpuBackend implements Backend {
         long rb = w.rowBytes();
         MemorySegment seg = w.data();
         Q8Vector a = q8;
-        boolean vec = vectorized;
-        switch (w.type()) {
-            case F32 -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotF32(seg, r * rb, x, b * n, n)
-                                : ScalarKernels.dotF32(seg, r * rb, x, b * n, n);
-                    }
-                }
+        if (vectorized) {
+            switch (w.type()) {
+                case F32 -> VectorKernels.rowsF32(seg, rb, x, n, out, rows, from, to, batch);
+                case F16 -> VectorKernels.rowsF16(seg, rb, x, n, out, rows, from, to, batch);
+                case BF16 -> VectorKernels.rowsBF16(seg, rb, x, n, out, rows, from, to, batch);
+                case Q8_0 -> VectorKernels.rowsQ80(seg, rb, a, n, out, rows, from, to, batch);
+                case Q4_0 -> VectorKernels.rowsQ40(seg, rb, a, n, out, rows, from, to, batch);
+                case Q4_K -> VectorKernels.rowsQ4K(seg, rb, a, n, out, rows, from, to, batch);
+                case Q6_K -> VectorKernels.rowsQ6K(seg, rb, a, n, out, rows, from, to, batch);
+                default -> throw new IllegalArgumentException("no CPU kernels for " + w.type() + " (tensor " + w.name() + ")");
             }
-            case F16 -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotF16(seg, r * rb, x, b * n, n)
-                                : ScalarKernels.dotF16(seg, r * rb, x, b * n, n);
-                    }
-                }
+            return;
+        }
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                long off = r * rb;
+                out[b * rows + r] = switch (w.type()) {
+                    case F32 -> ScalarKernels.dotF32(seg, off, x, b * n, n);
+                    case F16 -> ScalarKernels.dotF16(seg, off, x, b * n, n);
+                    case BF16 -> ScalarKernels.dotBF16(seg, off, x, b * n, n);
+                    case Q8_0 -> ScalarKernels.dotQ80(seg, off, a, b * n, n);
+                    case Q4_0 -> ScalarKernels.dotQ40(seg, off, a, b * n, n);
+                    case Q4_K -> ScalarKernels.dotQ4K(seg, off, a, b * n, n);
+                    case Q6_K -> ScalarKernels.dotQ6K(seg, off, a, b * n, n);
+                    default -> throw new IllegalArgumentException("no CPU kernels for " + w.type() + " (tensor " + w.name() + ")");
+                };
             }
-            case BF16 -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotBF16(seg, r * rb, x, b * n, n)
-                                : ScalarKernels.dotBF16(seg, r * rb, x, b * n, n);
-                    }
-                }
-            }
-            case Q8_0 -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotQ80(seg, r * rb, a, b * n, n)
-                                : ScalarKernels.dotQ80(seg, r * rb, a, b * n, n);
-                    }
-                }
-            }
-            case Q4_0 -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotQ40(seg, r * rb, a, b * n, n)
-                                : ScalarKernels.dotQ40(seg, r * rb, a, b * n, n);
-                    }
-                }
-            }
-            case Q4_K -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotQ4K(seg, r * rb, a, b * n, n)
-                                : ScalarKernels.dotQ4K(seg, r * rb, a, b * n, n);
-                    }
-                }
-            }
-            case Q6_K -> {
-                for (int r = from; r < to; r++) {
-                    for (int b = 0; b < batch; b++) {
-                        out[b * rows + r] = vec ? VectorKernels.dotQ6K(seg, r * rb, a, b * n, n)
-                                : ScalarKernels.dotQ6K(seg, r * rb, a, b * n, n);
-                    }
-                }
-            }
-            default -> throw new IllegalArgumentException("no CPU kernels for " + w.type() + " (tensor " + w.name() + ")");
         }
     }
 

@@ -30,6 +30,67 @@ public final class VectorKernels {
     private VectorKernels() {
     }
 
+    // Row loops, one method per type: each is its own small compilation unit, so the JIT inlines the whole kernel
+    // (a Vector API call that is not inlined boxes its vectors and runs an order of magnitude slower). Rows outer,
+    // tokens inner: a weight row is read from memory once per batch and reused from L1 for every token.
+
+    /** {@code out[b * rows + r] = dot(row r, x[b])} for r in [from, to) and b in [0, batch), F32 weights. */
+    public static void rowsF32(MemorySegment w, long rowBytes, float[] x, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotF32(w, r * rowBytes, x, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsF16(MemorySegment w, long rowBytes, float[] x, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotF16(w, r * rowBytes, x, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsBF16(MemorySegment w, long rowBytes, float[] x, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotBF16(w, r * rowBytes, x, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsQ80(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotQ80(w, r * rowBytes, a, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsQ40(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotQ40(w, r * rowBytes, a, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsQ4K(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotQ4K(w, r * rowBytes, a, b * n, n);
+            }
+        }
+    }
+
+    public static void rowsQ6K(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = dotQ6K(w, r * rowBytes, a, b * n, n);
+            }
+        }
+    }
+
     public static float dotF32(MemorySegment w, long off, float[] x, int xo, int n) {
         int len = FP.length();
         int i = 0;
@@ -94,77 +155,134 @@ public final class VectorKernels {
         return (ShortVector) ByteVector.fromMemorySegment(B128, w, p, LE).convertShape(VectorOperators.B2S, S256, 0);
     }
 
-    private static FloatVector sumToFloat(ShortVector prod) {
-        IntVector s = (IntVector) prod.convertShape(VectorOperators.S2I, I256, 0);
-        s = s.add((IntVector) prod.convertShape(VectorOperators.S2I, I256, 1));
-        return (FloatVector) s.convert(VectorOperators.I2F, 0);
-    }
+    // The quantised kernels below are written out by hand rather than through helpers returning vectors: a helper
+    // that the JIT compiles on its own first is later not inlined (its code is too big), and a vector crossing a call
+    // boundary is boxed, which made these kernels several times slower. The 16 short products of a multiply are summed
+    // pairwise into 8 ints by reinterpreting them as ints (an arithmetic shift gives the high short, a shift pair the
+    // low one), which is cheaper than widening both halves. Two accumulators keep two dependency chains in flight.
 
+    /** Q8_0 blocks: 2-byte F16 scale, 32 int8 weights ({@code |w| <= 128, |a| <= 127}: a pair of products fits in a short). */
     public static float dotQ80(MemorySegment w, long off, Q8Vector a, int ao, int n) {
         short[] aq = a.q;
         float[] as = a.scale;
-        FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < n / 32; b++) {
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        int blocks = n / 32;
+        int a0 = ao >> 5;
+        for (int b = 0; b < blocks; b += 2) {
             long p = off + 34L * b;
             int ai = ao + 32 * b;
-            // |w| <= 128 and |a| <= 127: a pair of products fits in a short
-            ShortVector prod = widen(w, p + 2).mul(ShortVector.fromArray(S256, aq, ai))
-                    .add(widen(w, p + 18).mul(ShortVector.fromArray(S256, aq, ai + 16)));
-            float scale = Float.float16ToFloat(w.get(I16, p)) * as[ai >> 5];
-            acc = sumToFloat(prod).fma(FloatVector.broadcast(F256, scale), acc);
+            IntVector i0 = widen(w, p + 2).mul(ShortVector.fromArray(S256, aq, ai))
+                    .add(widen(w, p + 18).mul(ShortVector.fromArray(S256, aq, ai + 16))).reinterpretAsInts();
+            FloatVector s0 = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                    .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s0.fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(I16, p)) * as[a0 + b]), acc0);
+            if (b + 1 < blocks) {
+                IntVector i1 = widen(w, p + 36).mul(ShortVector.fromArray(S256, aq, ai + 32))
+                        .add(widen(w, p + 52).mul(ShortVector.fromArray(S256, aq, ai + 48))).reinterpretAsInts();
+                FloatVector s1 = (FloatVector) i1.lanewise(VectorOperators.ASHR, 16)
+                        .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(I16, p + 34)) * as[a0 + b + 1]), acc1);
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Q4_0 blocks: 2-byte F16 scale, 16 bytes; low nibbles are elements 0-15, high nibbles 16-31, both offset by 8. */
     public static float dotQ40(MemorySegment w, long off, Q8Vector a, int ao, int n) {
         short[] aq = a.q;
         float[] as = a.scale;
-        FloatVector acc = FloatVector.zero(F256);
-        for (int b = 0; b < n / 32; b++) {
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        int blocks = n / 32;
+        int a0 = ao >> 5;
+        for (int b = 0; b < blocks; b += 2) {
             long p = off + 18L * b;
             int ai = ao + 32 * b;
-            ShortVector raw = widen(w, p + 2);
-            ShortVector lo = raw.and((short) 0xF).sub((short) 8);
-            ShortVector hi = raw.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
-            ShortVector prod = lo.mul(ShortVector.fromArray(S256, aq, ai)).add(hi.mul(ShortVector.fromArray(S256, aq, ai + 16)));
-            float scale = Float.float16ToFloat(w.get(I16, p)) * as[ai >> 5];
-            acc = sumToFloat(prod).fma(FloatVector.broadcast(F256, scale), acc);
+            ShortVector r0 = widen(w, p + 2);
+            IntVector i0 = r0.and((short) 0xF).sub((short) 8).mul(ShortVector.fromArray(S256, aq, ai))
+                    .add(r0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8)
+                            .mul(ShortVector.fromArray(S256, aq, ai + 16))).reinterpretAsInts();
+            FloatVector s0 = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                    .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s0.fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(I16, p)) * as[a0 + b]), acc0);
+            if (b + 1 < blocks) {
+                ShortVector r1 = widen(w, p + 20);
+                IntVector i1 = r1.and((short) 0xF).sub((short) 8).mul(ShortVector.fromArray(S256, aq, ai + 32))
+                        .add(r1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8)
+                                .mul(ShortVector.fromArray(S256, aq, ai + 48))).reinterpretAsInts();
+                FloatVector s1 = (FloatVector) i1.lanewise(VectorOperators.ASHR, 16)
+                        .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(I16, p + 18)) * as[a0 + b + 1]), acc1);
+            }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Q4_K blocks of 256: F16 d and dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles in 4 chunks of 64. */
     public static float dotQ4K(MemorySegment w, long off, Q8Vector a, int ao, int n) {
         short[] aq = a.q;
         float[] as = a.scale;
         int[] asum = a.sum;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
         float mins = 0;
         for (int b = 0; b < n / 256; b++) {
             long p = off + 144L * b;
             float d = Float.float16ToFloat(w.get(I16, p));
             float dmin = Float.float16ToFloat(w.get(I16, p + 2));
+            // the 12 scale bytes as three little-endian ints: 6-bit scales of sub-blocks 0-3 in u0, mins 0-3 in u1,
+            // the low 4 bits of scales and mins 4-7 in u2 (their top 2 bits are the top bits of u0's and u1's bytes)
+            int u0 = w.get(Layouts.I32, p + 4);
+            int u1 = w.get(Layouts.I32, p + 8);
+            int u2 = w.get(Layouts.I32, p + 12);
+            float m = 0;
             for (int c = 0; c < 4; c++) {
                 int ai = ao + 256 * b + 64 * c;
                 ShortVector q0 = widen(w, p + 16 + 32 * c);
                 ShortVector q1 = widen(w, p + 32 + 32 * c);
-                ShortVector lo = q0.and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai))
-                        .add(q1.and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 16)));
-                ShortVector hi = q0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 32))
-                        .add(q1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 48)));
+                IntVector lo = q0.and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai))
+                        .add(q1.and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 16))).reinterpretAsInts();
+                IntVector hi = q0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 32))
+                        .add(q1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S256, aq, ai + 48)))
+                        .reinterpretAsInts();
+                FloatVector loSum = (FloatVector) lo.lanewise(VectorOperators.ASHR, 16)
+                        .add(lo.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                FloatVector hiSum = (FloatVector) hi.lanewise(VectorOperators.ASHR, 16)
+                        .add(hi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
                 int blo = ai >> 5;
-                acc = sumToFloat(lo).fma(FloatVector.broadcast(F256, d * Dequantizer.q4kScale(w, p + 4, 2 * c) * as[blo]), acc);
-                acc = sumToFloat(hi).fma(FloatVector.broadcast(F256, d * Dequantizer.q4kScale(w, p + 4, 2 * c + 1) * as[blo + 1]), acc);
-                mins += dmin * (Dequantizer.q4kMin(w, p + 4, 2 * c) * as[blo] * asum[blo]
-                        + Dequantizer.q4kMin(w, p + 4, 2 * c + 1) * as[blo + 1] * asum[blo + 1]);
+                int scLo = q4kScale(u0, u2, 2 * c);
+                int scHi = q4kScale(u0, u2, 2 * c + 1);
+                acc0 = loSum.fma(FloatVector.broadcast(F256, d * scLo * as[blo]), acc0);
+                acc1 = hiSum.fma(FloatVector.broadcast(F256, d * scHi * as[blo + 1]), acc1);
+                m += q4kScale(u1, u2 >>> 4, 2 * c) * as[blo] * asum[blo] + q4kScale(u1, u2 >>> 4, 2 * c + 1) * as[blo + 1] * asum[blo + 1];
             }
+            mins += dmin * m;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
     }
 
+    /**
+     * Scale (or min) {@code j} of a Q4_K block from its packed bytes: {@code high} holds the 6-bit values of 0-3 (and
+     * the top 2 bits of 4-7 in the top bits of its bytes), {@code low4} the low 4 bits of 4-7 in its bytes' low nibbles.
+     */
+    private static int q4kScale(int high, int low4, int j) {
+        if (j < 4) {
+            return (high >>> (8 * j)) & 63;
+        }
+        int k = 8 * (j - 4);
+        return ((low4 >>> k) & 0xF) | (((high >>> (k + 6)) & 3) << 4);
+    }
+
+    /**
+     * Q6_K blocks of 256: 128 bytes of low nibbles, 64 bytes of 2-bit highs, 16 int8 scales (one per 16 elements) and
+     * an F16 d at the end. Values are 6-bit, offset by 32.
+     */
     public static float dotQ6K(MemorySegment w, long off, Q8Vector a, int ao, int n) {
         short[] aq = a.q;
         float[] as = a.scale;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
         for (int b = 0; b < n / 256; b++) {
             long p = off + 210L * b;
             float d = Float.float16ToFloat(w.get(I16, p + 208));
@@ -179,30 +297,32 @@ public final class VectorKernels {
                     ShortVector qb = widen(w, p + 64 * h + 32 + lg);
                     ShortVector qh = widen(w, p + 128 + 32 * h + lg);
                     long is = p + 192 + 8 * h + lg / 16;
-                    ShortVector v1 = qa.and((short) 0xF).or(qh.and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-                    ShortVector v2 = qb.and((short) 0xF).or(qh.and((short) 0xC).lanewise(VectorOperators.LSHL, 2)).sub((short) 32);
-                    ShortVector v3 = qa.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).or(qh.and((short) 0x30)).sub((short) 32);
-                    ShortVector v4 = qb.lanewise(VectorOperators.ASHR, 4).and((short) 0xF)
-                            .or(qh.lanewise(VectorOperators.ASHR, 2).and((short) 0x30)).sub((short) 32);
-                    s0 = scaled(v1.mul(ShortVector.fromArray(S256, aq, base + lg)), w.get(Layouts.I8, is), s0);
-                    s1 = scaled(v2.mul(ShortVector.fromArray(S256, aq, base + 32 + lg)), w.get(Layouts.I8, is + 2), s1);
-                    s2 = scaled(v3.mul(ShortVector.fromArray(S256, aq, base + 64 + lg)), w.get(Layouts.I8, is + 4), s2);
-                    s3 = scaled(v4.mul(ShortVector.fromArray(S256, aq, base + 96 + lg)), w.get(Layouts.I8, is + 6), s3);
+                    IntVector p1 = qa.and((short) 0xF).or(qh.and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32)
+                            .mul(ShortVector.fromArray(S256, aq, base + lg)).reinterpretAsInts();
+                    IntVector p2 = qb.and((short) 0xF).or(qh.and((short) 0xC).lanewise(VectorOperators.LSHL, 2)).sub((short) 32)
+                            .mul(ShortVector.fromArray(S256, aq, base + 32 + lg)).reinterpretAsInts();
+                    IntVector p3 = qa.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).or(qh.and((short) 0x30)).sub((short) 32)
+                            .mul(ShortVector.fromArray(S256, aq, base + 64 + lg)).reinterpretAsInts();
+                    IntVector p4 = qb.lanewise(VectorOperators.ASHR, 4).and((short) 0xF)
+                            .or(qh.lanewise(VectorOperators.ASHR, 2).and((short) 0x30)).sub((short) 32)
+                            .mul(ShortVector.fromArray(S256, aq, base + 96 + lg)).reinterpretAsInts();
+                    // |product| <= 32 * 127 fits in a short; the pair sums are exact in int, then scaled by int8
+                    s0 = p1.lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                            .mul(w.get(Layouts.I8, is)).add(s0);
+                    s1 = p2.lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                            .mul(w.get(Layouts.I8, is + 2)).add(s1);
+                    s2 = p3.lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                            .mul(w.get(Layouts.I8, is + 4)).add(s2);
+                    s3 = p4.lanewise(VectorOperators.ASHR, 16).add(p4.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                            .mul(w.get(Layouts.I8, is + 6)).add(s3);
                 }
                 int blk = base >> 5;
-                acc = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk]), acc);
-                acc = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 1]), acc);
-                acc = ((FloatVector) s2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 2]), acc);
-                acc = ((FloatVector) s3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 3]), acc);
+                acc0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk]), acc0);
+                acc1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 1]), acc1);
+                acc0 = ((FloatVector) s2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 2]), acc0);
+                acc1 = ((FloatVector) s3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F256, d * as[blk + 3]), acc1);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** {@code acc + widen(prod) * scale}, prod holding 16 products of |value| <= 32*127. */
-    private static IntVector scaled(ShortVector prod, byte scale, IntVector acc) {
-        IntVector s = ((IntVector) prod.convertShape(VectorOperators.S2I, I256, 0))
-                .add((IntVector) prod.convertShape(VectorOperators.S2I, I256, 1));
-        return s.mul(scale).add(acc);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 }

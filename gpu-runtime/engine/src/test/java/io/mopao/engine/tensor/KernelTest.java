@@ -97,6 +97,45 @@ class KernelTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void rowLoopsMatchScalarForOddBlockCountsAndEveryTokenOfABatch(GgmlType type) {
+        // the vector kernels unroll two blocks at a time: odd block counts exercise the tail; a batch of three tokens
+        // exercises activation offsets other than zero
+        Random rnd = new Random(11 + type.ordinal());
+        int[] sizes = type.blockSize() == 32 ? new int[] {32, 96, 160, 800} : new int[] {256, 768};
+        for (int n : sizes) {
+            int rows = 5;
+            int batch = 3;
+            MemorySegment seg = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(rnd, rows * n, 0.05f), n));
+            float[] x = gaussian(rnd, batch * n, 1f);
+            Q8Vector q = new Q8Vector(batch * n);
+            for (int b = 0; b < batch; b++) {
+                q.quantize(x, b * n, n, b * n);
+            }
+            long rowBytes = type.byteSize(n);
+            float[] out = new float[batch * rows];
+            switch (type) {
+                case Q8_0 -> VectorKernels.rowsQ80(seg, rowBytes, q, n, out, rows, 0, rows, batch);
+                case Q4_0 -> VectorKernels.rowsQ40(seg, rowBytes, q, n, out, rows, 0, rows, batch);
+                case Q4_K -> VectorKernels.rowsQ4K(seg, rowBytes, q, n, out, rows, 0, rows, batch);
+                default -> VectorKernels.rowsQ6K(seg, rowBytes, q, n, out, rows, 0, rows, batch);
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int b = 0; b < batch; b++) {
+                    float scalar = switch (type) {
+                        case Q8_0 -> ScalarKernels.dotQ80(seg, r * rowBytes, q, b * n, n);
+                        case Q4_0 -> ScalarKernels.dotQ40(seg, r * rowBytes, q, b * n, n);
+                        case Q4_K -> ScalarKernels.dotQ4K(seg, r * rowBytes, q, b * n, n);
+                        default -> ScalarKernels.dotQ6K(seg, r * rowBytes, q, b * n, n);
+                    };
+                    assertEquals(scalar, out[b * rows + r], 1e-4 * Math.max(1, Math.abs(scalar)),
+                            type + " n=" + n + " row " + r + " token " + b);
+                }
+            }
+        }
+    }
+
     @Test
     void q8ActivationsRoundWithinHalfAQuantum() {
         float[] x = gaussian(new Random(5), 64, 3);
