@@ -61,7 +61,15 @@ public class StreamRegistry {
         if (targets == null || targets.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String json = json(frame);
+        return broadcastJson(sessionId, json(frame));
+    }
+
+    /** Sends a frame already written as JSON to every stream of the session on this replica. */
+    public Uni<Void> broadcastJson(UUID sessionId, String json) {
+        Set<Sink> targets = sinks.get(sessionId);
+        if (targets == null || targets.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         List<Uni<Void>> sends = new ArrayList<>();
         for (Sink sink : targets) {
             sends.add(sink.send(json).onFailure().invoke(e -> LOG.debugf("dropping a closed stream of session %s: %s", sessionId,

@@ -52,20 +52,20 @@ public class TurnService {
     private final PromptService prompts;
     private final ReadModels readModels;
     private final RateLimiter limiter;
-    private final StreamRegistry streams;
+    private final FrameFanout fanout;
     private final OutboxPublisher publisher;
     private final StoryConfig config;
     private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
 
     public TurnService(Pool pool, SessionRepository sessions, TurnRepository turns, PromptService prompts, ReadModels readModels,
-        RateLimiter limiter, StreamRegistry streams, OutboxPublisher publisher, StoryConfig config) {
+        RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, StoryConfig config) {
         this.pool = pool;
         this.sessions = sessions;
         this.turns = turns;
         this.prompts = prompts;
         this.readModels = readModels;
         this.limiter = limiter;
-        this.streams = streams;
+        this.fanout = fanout;
         this.publisher = publisher;
         this.config = config;
     }
@@ -328,9 +328,9 @@ public class TurnService {
 
     private Uni<Void> announce(UUID sessionId, Started started) {
         Uni<Void> saved = started.message() == null ? Uni.createFrom().voidItem()
-            : streams.broadcast(sessionId, new Frames.MessageSaved(started.turnId(), started.message()));
+            : fanout.send(sessionId, new Frames.MessageSaved(started.turnId(), started.message()));
         return saved.flatMap(v -> SUMMARY.equals(started.kind()) ? Uni.createFrom().voidItem()
-            : streams.broadcast(sessionId, new Frames.TurnStarted(started.turnId(), started.kind(), started.speaker(),
+            : fanout.send(sessionId, new Frames.TurnStarted(started.turnId(), started.kind(), started.speaker(),
                 started.characterId())))
             .invoke(publisher::wakeUp);
     }

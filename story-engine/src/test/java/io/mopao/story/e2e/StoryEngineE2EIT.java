@@ -278,6 +278,11 @@ class StoryEngineE2EIT {
             // the player's socket is on one replica; the POST (e.g. the SSE alternative behind a load balancer) on the other
             String turnId = api(persistReplica).contentType(ContentType.JSON).body("{\"type\":\"say\",\"text\":\"A frog jumped.\"}")
                 .post("/api/sessions/" + sessionId + "/turns").then().statusCode(202).extract().path("turnId");
+            // the frames the other replica created itself reach this socket through the Redis fan-out
+            assertEquals("A frog jumped.", client.await(f -> "message_saved".equals(f.path("type").asText())
+                && turnId.equals(f.path("turnId").asText()), TURN_TIMEOUT).path("message").path("content").asText());
+            assertEquals("Lily", client.await(f -> "turn_started".equals(f.path("type").asText())
+                && turnId.equals(f.path("turnId").asText()), TURN_TIMEOUT).path("speaker").asText());
             Turn turn = Turn.follow(client, turnId);
             assertFalse(turn.streamed().isBlank());
             assertEquals(turn.messageId(), history(socketReplica, sessionId).getLast().get("id"));
