@@ -240,10 +240,21 @@ class WorkloadsTest {
                 models.getPersistentVolumeClaim().getClaimName()).isPresent(), variant + ": the model claim exists");
             assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals(models.getName())
                 && Boolean.TRUE.equals(m.getReadOnly())), variant + ": models mounted read-only");
+            assertEquals("cuda", runtimeBackend(r), variant + ": a GPU worker without a usable device must fail, not serve on the CPU");
         }
-        Deployment dev = Manifests.render("overlays/dev").named(Deployment.class, "gpu-runtime").orElseThrow();
+        Manifests.Rendered devManifests = Manifests.render("overlays/dev");
+        Deployment dev = devManifests.named(Deployment.class, "gpu-runtime").orElseThrow();
         assertNull(dev.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu"),
             "dev runs the CPU backend without GPU nodes");
+        assertEquals("cpu", runtimeBackend(devManifests), "dev chooses the CPU backend by configuration");
+    }
+
+    /** MOPAO_RUNTIME_BACKEND as the gpu-runtime container gets it from its config map. */
+    private static String runtimeBackend(Manifests.Rendered r) {
+        Container c = r.named(Deployment.class, "gpu-runtime").orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0);
+        String map = c.getEnvFrom().stream().filter(e -> e.getConfigMapRef() != null).findFirst().orElseThrow()
+            .getConfigMapRef().getName();
+        return r.named(io.fabric8.kubernetes.api.model.ConfigMap.class, map).orElseThrow().getData().get("MOPAO_RUNTIME_BACKEND");
     }
 
     @ParameterizedTest
