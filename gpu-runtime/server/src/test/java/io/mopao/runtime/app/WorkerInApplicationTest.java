@@ -14,10 +14,12 @@ import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.testing.KafkaTestTopics;
 import io.mopao.runtime.testing.Turns;
 import io.mopao.runtime.worker.WorkerLifecycle;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +30,17 @@ import org.junit.jupiter.api.Test;
  * from the real broker and streams it back, with the same engine the HTTP API uses.
  */
 @QuarkusTest
-@WithTestResource(PrivateDialogueTopics.class)
+@TestProfile(WorkerInApplicationTest.WorkerOnPrivateTopics.class)
 class WorkerInApplicationTest {
     static KafkaTestTopics topics;
+
+    /** The worker enabled, on private topics made before the application starts (a profile: its own application). */
+    public static class WorkerOnPrivateTopics implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PrivateDialogueTopics.class));
+        }
+    }
 
     @Inject
     WorkerLifecycle lifecycle;
