@@ -139,6 +139,10 @@ platform_up() {
   export MOPAO_STORY_CONTEXT_TOKENS="$ctx" MOPAO_STORY_REPLY_TOKENS="$reply"
   [[ -n "$model_file" ]] && info "model $model_file: context $ctx tokens, replies up to $reply"
 
+  # the services run their prod profile, which logs JSON lines for log collectors; on one machine people read the
+  # logs in .mopao/logs, so text unless MOPAO_LOG_JSON=true
+  export MOPAO_LOG_JSON="${MOPAO_LOG_JSON:-false}"
+
   _platform_build "$rebuild"
 
   local entry name dir port total=0 n=0
