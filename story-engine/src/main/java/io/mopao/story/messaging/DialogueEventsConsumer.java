@@ -108,7 +108,7 @@ public class DialogueEventsConsumer {
             return Uni.createFrom().voidItem();
         }
         return kind(turnId).flatMap(kind -> {
-            if (kind.isEmpty() || TurnService.SUMMARY.equals(kind.get())) {
+            if (kind.isEmpty() || !TurnService.streamed(kind.get())) {
                 return Uni.createFrom().voidItem();
             }
             List<Frames.Frame> frames = new ArrayList<>();
@@ -163,7 +163,7 @@ public class DialogueEventsConsumer {
                     // late chunks or completions of this turn (a dead attempt) are dropped from now on
                     state.finished = true;
                 }
-                if (TurnService.SUMMARY.equals(turn.kind())) {
+                if (!TurnService.streamed(turn.kind())) {
                     return Uni.createFrom().voidItem();
                 }
                 return turns.replyOf(turn).flatMap(reply -> streams.broadcast(sessionId, new Frames.Done(turnId, turn.kind(),

@@ -21,10 +21,11 @@ public class TurnRepository {
 
     public Uni<Void> insert(SqlClient client, TurnRow t) {
         return client.preparedQuery("INSERT INTO turn (id, session_id, user_id, kind, status, parent_message_id, base_message_id, "
-            + "reply_message_id, character_id, speaker_name, prompt, continuation, deadline, auto_remaining) "
-            + "VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+            + "reply_message_id, character_id, speaker_name, prompt, continuation, deadline, auto_remaining, judged) "
+            + "VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
             .execute(Tuple.from(Arrays.asList(t.id(), t.sessionId(), t.userId(), t.kind(), t.parentMessageId(), t.baseMessageId(),
-                t.replyMessageId(), t.characterId(), t.speakerName(), t.prompt(), t.continuation(), t.deadline(), t.autoRemaining())))
+                t.replyMessageId(), t.characterId(), t.speakerName(), t.prompt(), t.continuation(), t.deadline(), t.autoRemaining(),
+                t.judged())))
             .replaceWithVoid();
     }
 
@@ -37,7 +38,7 @@ public class TurnRepository {
         return client.preparedQuery("UPDATE turn SET status = 'timeout', finish_reason = 'timeout', completed_at = now() "
             + "WHERE session_id = $1 AND status = 'running' AND deadline < now()").execute(Tuple.of(sessionId))
             .flatMap(ignored -> client.preparedQuery("SELECT * FROM turn WHERE session_id = $1 "
-                + "AND status = 'running' AND kind <> 'summary'")
+                + "AND status = 'running' AND kind NOT IN ('summary', 'judge')")
                 .execute(Tuple.of(sessionId)))
             .map(TurnRepository::first);
     }

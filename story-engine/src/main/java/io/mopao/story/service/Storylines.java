@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Storyline progress: the current beat's narrator direction goes late into the prompt; after each completed reply the
  * beat's advance conditions are evaluated on the player's message and the reply ({@code keyword}: any keyword appears;
- * {@code turns}: at least that many replies spent in the beat). {@code judged} conditions need a model verdict and are
- * not evaluated yet (documented in the README).
+ * {@code turns}: at least that many replies spent in the beat). {@code judged} conditions are decided by the runtime
+ * model in a judge turn started after the reply ({@link #afterVerdict}).
  */
 public final class Storylines {
 
@@ -48,14 +48,32 @@ public final class Storylines {
                 default -> false;
             };
             if (holds) {
-                String next = condition.nextBeatId() != null ? condition.nextBeatId()
-                    : beat.nextBeatIds().isEmpty() ? null : beat.nextBeatIds().getFirst();
-                if (next == null || beat(storyline, next).isEmpty()) {
-                    return new Progress(beatId, turns, true, true);
-                }
-                return new Progress(next, 0, beat(storyline, next).get().ending(), true);
+                return moveOn(storyline, beat, condition, turns);
             }
         }
         return new Progress(beatId, turns, false, false);
+    }
+
+    /**
+     * Progress when the runtime judged condition {@code index} of beat {@code beatId} true; unchanged when the session
+     * has left that beat meanwhile (or finished the storyline).
+     */
+    public static Progress afterVerdict(StorylineSnapshot storyline, String beatId, int beatTurns, boolean done, String judgedBeatId,
+        int index) {
+        Optional<StorylineSnapshot.Beat> current = beat(storyline, beatId);
+        if (done || current.isEmpty() || !beatId.equals(judgedBeatId) || index < 0 || index >= current.get().advanceWhen().size()) {
+            return new Progress(beatId, beatTurns, done, false);
+        }
+        return moveOn(storyline, current.get(), current.get().advanceWhen().get(index), beatTurns);
+    }
+
+    private static Progress moveOn(StorylineSnapshot storyline, StorylineSnapshot.Beat beat, StorylineSnapshot.Condition condition,
+        int turns) {
+        String next = condition.nextBeatId() != null ? condition.nextBeatId()
+            : beat.nextBeatIds().isEmpty() ? null : beat.nextBeatIds().getFirst();
+        if (next == null || beat(storyline, next).isEmpty()) {
+            return new Progress(beat.id(), turns, true, true);
+        }
+        return new Progress(next, 0, beat(storyline, next).get().ending(), true);
     }
 }

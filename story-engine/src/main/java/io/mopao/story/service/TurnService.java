@@ -43,6 +43,7 @@ public class TurnService {
     public static final String CONTINUE = "continue";
     public static final String IMPERSONATE = "impersonate";
     public static final String SUMMARY = "summary";
+    public static final String JUDGE = "judge";
 
     private static final Logger LOG = Logger.getLogger(TurnService.class);
 
@@ -184,7 +185,7 @@ public class TurnService {
         String promptJson = EventSerde.get().mapper().valueToTree(built.prompt()).toString();
         TurnRow turn = new TurnRow(turnId, session.id(), userId, kind, "running", parent, base, UUID.randomUUID(), speaker.id(),
             speakerName, promptJson, continuation, deadline.atOffset(java.time.ZoneOffset.UTC), null, null, null, null, autoRemaining, null,
-            null, null, null);
+            null, null, null, null);
         GenerateTurn event = new GenerateTurn(turnId.toString(), session.id().toString(), userId, config.model(), built.prompt().segments(),
             continuation, speakerName, built.sampling(), SUMMARY.equals(kind) ? -1 : 0, deadline, Instant.now());
         return turns.insert(tx, turn)
@@ -254,6 +255,10 @@ public class TurnService {
             }
             return Uni.createFrom().item(new Finished(turn, null, List.of()));
         }
+        if (JUDGE.equals(turn.kind())) {
+            return "completed".equals(turn.status()) && Judge.yes(text) ? applyVerdict(tx, turn).replaceWith(new Finished(turn, null,
+                List.of())) : Uni.createFrom().item(new Finished(turn, null, List.of()));
+        }
         if (!turn.producesMessage() || text.isBlank()) {
             return Uni.createFrom().item(new Finished(turn, null, List.of()));
         }
@@ -278,7 +283,8 @@ public class TurnService {
             }
             SessionRow session = found.get();
             return sessions.path(tx, session.id(), reply.id()).flatMap(path -> readModels.storyline(session.storylineId())
-                .flatMap(storyline -> advanceStoryline(tx, session, storyline.orElse(null), path, reply))
+                .flatMap(storyline -> advanceStoryline(tx, session, storyline.orElse(null), path, reply)
+                    .flatMap(progress -> judge(tx, turn, session, storyline.orElse(null), progress, path)))
                 .flatMap(v -> prompts.scene(session).onFailure(ApiException.class).recoverWithNull())
                 .flatMap(scene -> {
                     if (scene == null) {
@@ -306,14 +312,78 @@ public class TurnService {
         });
     }
 
-    private Uni<Void> advanceStoryline(SqlClient tx, SessionRow session, StorylineSnapshot storyline, List<MessageRow> path,
-        MessageRow reply) {
+    private Uni<Storylines.Progress> advanceStoryline(SqlClient tx, SessionRow session, StorylineSnapshot storyline,
+        List<MessageRow> path, MessageRow reply) {
         if (storyline == null || session.beatId() == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
         Storylines.Progress progress = Storylines.afterReply(storyline, session.beatId(), session.beatTurns(), session.storylineDone(),
             lastUserText(path), reply.content());
-        return sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(), progress.done());
+        return sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(), progress.done()).replaceWith(progress);
+    }
+
+    /**
+     * When the beat did not move on by keyword or turn count, asks the runtime to judge each of its {@code judged}
+     * conditions on the latest messages (one judge turn per condition; never streamed, never blocking the player).
+     */
+    private Uni<Void> judge(SqlClient tx, TurnRow turn, SessionRow session, StorylineSnapshot storyline, Storylines.Progress progress,
+        List<MessageRow> path) {
+        if (progress == null || progress.advanced() || progress.done()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<StorylineSnapshot.Condition> conditions = Storylines.beat(storyline, progress.beatId())
+            .map(StorylineSnapshot.Beat::advanceWhen).orElse(List.of());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < conditions.size(); i++) {
+            StorylineSnapshot.Condition condition = conditions.get(i);
+            if (!"judged".equals(condition.kind()) || condition.judgePrompt() == null || condition.judgePrompt().isBlank()) {
+                continue;
+            }
+            UUID id = UUID.randomUUID();
+            List<io.mopao.events.dialogue.PromptSegment> segments = Judge.prompt(condition.judgePrompt(), path);
+            Instant deadline = Instant.now().plus(config.turnDeadline());
+            String promptJson = EventSerde.get().mapper().valueToTree(new io.mopao.story.prompt.AssembledPrompt(segments, List.of(), 0, 0,
+                0)).toString();
+            TurnRow row = new TurnRow(id, session.id(), turn.userId(), JUDGE, "running", turn.replyMessageId(), null, UUID.randomUUID(),
+                turn.characterId(), Judge.REFEREE, promptJson, null, deadline.atOffset(java.time.ZoneOffset.UTC), null, null, null, null, 0,
+                null, null, null, null, progress.beatId() + "#" + i);
+            GenerateTurn event = new GenerateTurn(id.toString(), session.id().toString(), turn.userId(), config.model(), segments, null,
+                Judge.REFEREE, Judge.SAMPLING, -1, deadline, Instant.now());
+            chain = chain.flatMap(v -> turns.insert(tx, row)).flatMap(v -> outbox.append(tx, outbox.envelope(event, null)))
+                .replaceWithVoid();
+        }
+        return chain;
+    }
+
+    /** A judge said yes: the session moves on if it is still in the judged beat. */
+    private Uni<Void> applyVerdict(SqlClient tx, TurnRow judge) {
+        String judged = judge.judged() == null ? "" : judge.judged();
+        int hash = judged.lastIndexOf('#');
+        if (hash < 0) {
+            return Uni.createFrom().voidItem();
+        }
+        String beatId = judged.substring(0, hash);
+        int index = Integer.parseInt(judged.substring(hash + 1));
+        return sessions.lock(tx, judge.sessionId()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            SessionRow session = found.get();
+            return readModels.storyline(session.storylineId()).flatMap(storyline -> {
+                if (storyline.isEmpty() || session.beatId() == null) {
+                    return Uni.createFrom().voidItem();
+                }
+                Storylines.Progress progress = Storylines.afterVerdict(storyline.get(), session.beatId(), session.beatTurns(),
+                    session.storylineDone(), beatId, index);
+                return progress.advanced() ? sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(),
+                    progress.done()) : Uni.createFrom().voidItem();
+            });
+        });
+    }
+
+    /** Whether a turn kind is streamed to players (summary and judge turns run in the background). */
+    public static boolean streamed(String kind) {
+        return !SUMMARY.equals(kind) && !JUDGE.equals(kind);
     }
 
     /** The turn's state after a completion, for the done frame. */
@@ -329,7 +399,7 @@ public class TurnService {
     private Uni<Void> announce(UUID sessionId, Started started) {
         Uni<Void> saved = started.message() == null ? Uni.createFrom().voidItem()
             : fanout.send(sessionId, new Frames.MessageSaved(started.turnId(), started.message()));
-        return saved.flatMap(v -> SUMMARY.equals(started.kind()) ? Uni.createFrom().voidItem()
+        return saved.flatMap(v -> !streamed(started.kind()) ? Uni.createFrom().voidItem()
             : fanout.send(sessionId, new Frames.TurnStarted(started.turnId(), started.kind(), started.speaker(),
                 started.characterId())))
             .invoke(publisher::wakeUp);

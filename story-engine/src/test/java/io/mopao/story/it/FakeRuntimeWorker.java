@@ -198,8 +198,15 @@ public final class FakeRuntimeWorker implements AutoCloseable {
             new TurnCompleted.Usage(100, 5, 80), new TurnCompleted.Timings(1, 5, 20, 50.0), "fake-worker", turn.model());
     }
 
-    /** The reply text: "Echo: " + the last player message, or a summary for summary turns. */
+    /**
+     * The reply text: "Echo: " + the last player message, a summary for summary turns, and for judge turns (speaker
+     * "Referee") "yes" when the story shows the player "found the key", else "no".
+     */
     public static String reply(GenerateTurn turn) {
+        if ("Referee".equals(turn.speakerName())) {
+            return turn.segments().stream().anyMatch(s -> "history".equals(s.kind()) && s.content().contains("found the key")) ? "yes"
+                : "no";
+        }
         PromptSegment last = turn.segments().getLast();
         if ("post_history".equals(last.kind()) && "summary".equals(last.name())) {
             return "SUMMARY of " + turn.segments().stream().filter(s -> "history".equals(s.kind())).count() + " messages";

@@ -362,6 +362,45 @@ class TurnStreamTest {
     }
 
     @Test
+    void aJudgedConditionAdvancesTheBeatOnTheRuntimesVerdict() {
+        WorldSnapshot world = Fixtures.world(UUID.randomUUID().toString(), null);
+        StorylineSnapshot.Beat search = new StorylineSnapshot.Beat("s1", "The search", "Find the key", "The key is hidden.",
+            List.of(new StorylineSnapshot.Condition("judged", List.of(), null, "the player has found the key", "s2")), List.of("s2"),
+            false);
+        StorylineSnapshot.Beat door = new StorylineSnapshot.Beat("s2", "The door", "Open the door", "The door creaks.", List.of(),
+            List.of(), false);
+        StorylineSnapshot storyline = new StorylineSnapshot(world.storylineIds().getFirst(), world.id(), 1, "The key", "d", "s1",
+            List.of(new StorylineSnapshot.Chapter("c1", "One", List.of(search, door))));
+        Fixtures.givenWorld(readModels, world);
+        Fixtures.givenStoryline(readModels, storyline);
+        String sessionId = Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\"],\"worldId\":\"" + world.id()
+            + "\",\"storylineId\":\"" + storyline.id() + "\"}").then().statusCode(201).extract().path("id");
+        worker.serve(sessionId, FakeRuntimeWorker.Mode.ECHO);
+        try (StreamClient client = connect(sessionId)) {
+            play(client, "{\"type\":\"say\",\"text\":\"Is anything under the mat?\"}");
+            // the runtime judged the condition false: the beat stays
+            await().atMost(Duration.ofSeconds(30)).until(() -> judgeTurns(sessionId).size() == 1
+                && "completed".equals(judgeTurns(sessionId).getFirst().get("status")));
+            given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/storyline").then().statusCode(200)
+                .body("beatId", org.hamcrest.Matchers.equalTo("s1"));
+            GenerateTurn judge = worker.requests(sessionId).stream().filter(r -> "Referee".equals(r.speakerName())).findFirst()
+                .orElseThrow();
+            assertTrue(judge.segments().getLast().content().contains("Condition: the player has found the key"));
+
+            // a yes moves the session on; the judge turn never blocked the player's next message
+            play(client, "{\"type\":\"say\",\"text\":\"I found the key under the mat!\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "s2".equals(given().auth().oauth2(Fixtures.token("alice"))
+                .get("/api/sessions/" + sessionId + "/storyline").then().statusCode(200).extract().path("beatId")));
+            assertTrue(client.drain().stream().noneMatch(f -> "Referee".equals(f.path("speaker").asText(null))), "judges are not streamed");
+        }
+    }
+
+    private static List<Map<String, Object>> judgeTurns(String sessionId) {
+        return given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/turns").then().statusCode(200)
+            .extract().jsonPath().getList("findAll { it.kind == 'judge' }");
+    }
+
+    @Test
     void groupScenesPickTheMentionedSpeakerAndAutoContinueUpToTheCap() {
         CharacterSnapshot mei = Fixtures.givenCharacter(readModels, Fixtures.character("Mei", 1, "public", null));
         String sessionId = Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\",\"" + mei.id()

@@ -52,9 +52,13 @@ class StorylinesTest {
     }
 
     @Test
-    void judgedConditionsAreNotEvaluatedYet() {
-        // "the player has given up" would need the runtime model's verdict; until that exists it never holds
+    void judgedConditionsWaitForTheRuntimesVerdict() {
+        // "the player has given up" is not decided by text matching after the reply ...
         assertEquals(new Storylines.Progress("search", 1, false, false),
             Storylines.afterReply(STORY, "search", 0, false, "I give up, I am going home.", "Oh no."));
+        // ... but by a judge turn: a yes on condition 1 of the current beat follows its target
+        assertEquals(new Storylines.Progress("ending", 0, true, true), Storylines.afterVerdict(STORY, "search", 1, false, "search", 1));
+        // a verdict about a beat the session has left meanwhile changes nothing
+        assertEquals(new Storylines.Progress("door", 2, false, false), Storylines.afterVerdict(STORY, "door", 2, false, "search", 1));
     }
 }
