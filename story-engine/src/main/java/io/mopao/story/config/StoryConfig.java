@@ -5,6 +5,7 @@ import io.mopao.story.prompt.PromptSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** story-engine settings ({@code mopao.story.*}). */
@@ -17,6 +18,12 @@ public interface StoryConfig {
     /** Model name sent in GenerateTurn (the runtime pool serves it). */
     @WithDefault("default")
     String model();
+
+    /**
+     * Models with a runtime pool of their own: their requests go to {@code mopao.dialogue.requests.<model>} (gpu-runtime's
+     * per-model routing, {@code io.mopao.events.dialogue.DialogueRouting}); every other model to the catalogue topic.
+     */
+    Optional<List<String>> dedicatedModels();
 
     /** Longest player message in characters; longer ones are refused (413 / error frame). */
     @WithDefault("8000")

@@ -10,6 +10,7 @@ import io.mopao.events.story.TurnRecorded;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.story.config.StoryConfig;
 import io.mopao.story.messaging.OutboxPublisher;
+import io.mopao.story.messaging.TurnRequestOutbox;
 import io.mopao.story.prompt.PromptRequest;
 import io.mopao.story.repository.MessageRow;
 import io.mopao.story.repository.SessionRepository;
@@ -55,11 +56,12 @@ public class TurnService {
     private final RateLimiter limiter;
     private final FrameFanout fanout;
     private final OutboxPublisher publisher;
+    private final TurnRequestOutbox requests;
     private final StoryConfig config;
     private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
 
     public TurnService(Pool pool, SessionRepository sessions, TurnRepository turns, PromptService prompts, ReadModels readModels,
-        RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, StoryConfig config) {
+        RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, TurnRequestOutbox requests, StoryConfig config) {
         this.pool = pool;
         this.sessions = sessions;
         this.turns = turns;
@@ -68,6 +70,7 @@ public class TurnService {
         this.limiter = limiter;
         this.fanout = fanout;
         this.publisher = publisher;
+        this.requests = requests;
         this.config = config;
     }
 
@@ -189,7 +192,7 @@ public class TurnService {
         GenerateTurn event = new GenerateTurn(turnId.toString(), session.id().toString(), userId, config.model(), built.prompt().segments(),
             continuation, speakerName, built.sampling(), SUMMARY.equals(kind) ? -1 : 0, deadline, Instant.now());
         return turns.insert(tx, turn)
-            .flatMap(v -> outbox.append(tx, outbox.envelope(event, null)))
+            .flatMap(v -> requests.append(tx, event))
             .replaceWith(new Started(turnId, kind, null, speakerName, speaker.id(), false));
     }
 
@@ -349,7 +352,7 @@ public class TurnService {
                 null, null, null, null, progress.beatId() + "#" + i);
             GenerateTurn event = new GenerateTurn(id.toString(), session.id().toString(), turn.userId(), config.model(), segments, null,
                 Judge.REFEREE, Judge.SAMPLING, -1, deadline, Instant.now());
-            chain = chain.flatMap(v -> turns.insert(tx, row)).flatMap(v -> outbox.append(tx, outbox.envelope(event, null)))
+            chain = chain.flatMap(v -> turns.insert(tx, row)).flatMap(v -> requests.append(tx, event))
                 .replaceWithVoid();
         }
         return chain;
