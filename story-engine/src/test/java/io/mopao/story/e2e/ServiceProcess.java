@@ -103,6 +103,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Asks the application to stop (SIGTERM) without waiting, so several stop at once. */
+    void stop() {
+        process.destroy();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

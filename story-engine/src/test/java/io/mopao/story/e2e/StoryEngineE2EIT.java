@@ -124,6 +124,11 @@ class StoryEngineE2EIT {
 
     @AfterAll
     static void stopPlatform() throws InterruptedException {
+        for (ServiceProcess app : new ServiceProcess[] {replicaA, replicaB, worker}) {
+            if (app != null) {
+                app.stop();
+            }
+        }
         for (AutoCloseable process : new AutoCloseable[] {replicaA, replicaB, worker, broker}) {
             if (process != null) {
                 try {
