@@ -258,8 +258,9 @@ public final class FakeRuntimeWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        consumer.close();
-        producer.close();
+        // short timeouts: at JVM exit the private broker is already gone, and the default close waits 30 s for it
+        consumer.close(Duration.ofSeconds(2));
+        producer.close(Duration.ofSeconds(2));
         scheduler.shutdownNow();
     }
 }
