@@ -130,6 +130,8 @@ platform_up() {
 
   # the worker reads the model from MOPAO_MODEL_PATH (and -Dmopao.model.path)
   [[ -n "$model_file" ]] && export MOPAO_MODEL_PATH="$model_file"
+  # story-engine counts prompt tokens with the served model's own tokenizer (read from the same GGUF, header only)
+  [[ -n "$model_file" ]] && export MOPAO_STORY_TOKENIZER_MODEL="$model_file"
   # story-engine's prompt budget must fit the worker's context: tiny test models (stories260K: 512 tokens) get a
   # small budget, real models story-engine's defaults (8192, reply 512). Override with MOPAO_CONTEXT_TOKENS /
   # MOPAO_REPLY_TOKENS.

@@ -31,6 +31,7 @@ final class ControlListener implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile RuntimeException startFailure;
 
     ControlListener(String bootstrap, String topic, String clientId, Consumer<TurnCancelled> onCancel) {
         this.topic = topic;
@@ -39,6 +40,8 @@ final class ControlListener implements AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-control");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // a missing control topic is a deployment error to report, not something to create with broker defaults
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(p);
@@ -57,12 +60,22 @@ final class ControlListener implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the control listener", e);
         }
+        if (startFailure != null) {
+            throw startFailure;
+        }
     }
 
     private void run() {
         try {
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            if (parts.isEmpty()) {
+                // a worker that cannot see cancellations would run stopped turns to the end: refuse to start
+                startFailure = new IllegalStateException("the control topic " + topic + " does not exist on the broker;"
+                    + " create the catalogue topics first (./mopao infra topics, or the KafkaTopic manifests in k8s/)");
+                ready.countDown();
+                return;
+            }
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
