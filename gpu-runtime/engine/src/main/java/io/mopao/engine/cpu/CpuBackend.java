@@ -17,6 +17,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class CpuBackend implements Backend {
     private static final int ROW_GRAIN = 16;
+    /** Multiply-adds below which a share is not worth waking another thread for (a handoff costs microseconds). */
+    private static final int MIN_SHARE_WORK = 1 << 15;
 
     private final WorkerPool pool;
     private final boolean vectorized;
@@ -65,7 +67,9 @@ public final class CpuBackend implements Backend {
         mmOut = out;
         mmBatch = batch;
         try {
-            pool.parallelFor(w.rows(), ROW_GRAIN, matmulBody);
+            // tiny matmuls (stories260K: 64 x 64) run on the calling thread; big ones split into shares of enough work
+            int grain = Math.max(ROW_GRAIN, MIN_SHARE_WORK / Math.max(1, cols * batch));
+            pool.parallelFor(w.rows(), grain, matmulBody);
         } finally {
             mmW = null;
             mmX = null;
@@ -191,7 +195,9 @@ public final class CpuBackend implements Backend {
         atStart = startPos;
         atConfig = config;
         try {
-            pool.parallelFor(batch * config.heads(), 1, attentionBody);
+            // per (token, head) job: about 2 x positions x headDim multiply-adds; small contexts stay on this thread
+            int perJob = 2 * need * config.headDim();
+            pool.parallelFor(batch * config.heads(), Math.max(1, MIN_SHARE_WORK / perJob), attentionBody);
         } finally {
             atOut = null;
             atQ = null;
