@@ -277,6 +277,10 @@ public final class WorkerPool implements AutoCloseable {
                         LOG.debugf("skipping %s-%d@%d: completed by the previous owner", r.topic(), r.partition(), r.offset());
                     }
                 }
+                // admit what this poll brought now, not after the next poll returns (up to its timeout later)
+                if (!stopping && !records.isEmpty()) {
+                    admit();
+                }
                 pendingCount = pending.size();
             }
             if (!killed) {
