@@ -30,9 +30,13 @@ public final class Turns {
     private Turns() {
     }
 
-    /** @return stories260K with its own engine, limited to the 512 positions it was trained on (its GGUF says 2048) */
+    /**
+     * @return stories260K with its own engine, limited to the 512 positions it was trained on (its GGUF says 2048); 2 CPU
+     *     threads unless {@code mopao.bench.engine-threads} says otherwise (the Kafka benchmark's third argument)
+     */
     public static ModelRegistry registry() {
-        return ModelRegistry.load(Map.of(MODEL, SharedModels.require("stories260K.gguf")), 2,
+        int threads = Integer.getInteger("mopao.bench.engine-threads", 2);
+        return ModelRegistry.load(Map.of(MODEL, SharedModels.require("stories260K.gguf")), threads,
             EngineConfig.defaults().withKvCacheTokens(8192).withBatch(256, 16).withMaxModelLen(512));
     }
 
