@@ -67,18 +67,25 @@ public final class Dequantizer {
 
     /** The 6-bit scale of sub-block {@code j} (0..7) of a Q4_K block whose 12 scale bytes start at {@code p}. */
     static int q4kScale(MemorySegment seg, long p, int j) {
-        if (j < 4) {
-            return seg.get(I8, p + j) & 63;
-        }
-        return (seg.get(I8, p + j + 4) & 0xF) | (((seg.get(I8, p + j - 4) & 0xff) >> 6) << 4);
+        return q4kPacked(seg.get(Layouts.I32, p), seg.get(Layouts.I32, p + 8), j);
     }
 
     /** The 6-bit min of sub-block {@code j} (0..7) of a Q4_K block whose 12 scale bytes start at {@code p}. */
     static int q4kMin(MemorySegment seg, long p, int j) {
+        return q4kPacked(seg.get(Layouts.I32, p + 4), seg.get(Layouts.I32, p + 8) >>> 4, j);
+    }
+
+    /**
+     * Scale (or min) {@code j} of a Q4_K block from its 12 packed bytes read as little-endian ints: {@code high} holds
+     * the 6-bit values of 0-3 (and the top 2 bits of 4-7 in the top bits of its bytes), {@code low4} the low 4 bits of
+     * 4-7 in its bytes' low nibbles (scale bytes 8-11 for scales, the same bytes shifted right by 4 for mins).
+     */
+    static int q4kPacked(int high, int low4, int j) {
         if (j < 4) {
-            return seg.get(I8, p + j + 4) & 63;
+            return (high >>> (8 * j)) & 63;
         }
-        return ((seg.get(I8, p + j + 4) & 0xff) >> 4) | (((seg.get(I8, p + j) & 0xff) >> 6) << 4);
+        int k = 8 * (j - 4);
+        return ((low4 >>> k) & 0xF) | (((high >>> (k + 6)) & 3) << 4);
     }
 
     private static void q4k(MemorySegment seg, long p, float[] out, int o) {

@@ -251,27 +251,16 @@ public final class VectorKernels {
                 FloatVector hiSum = (FloatVector) hi.lanewise(VectorOperators.ASHR, 16)
                         .add(hi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
                 int blo = ai >> 5;
-                int scLo = q4kScale(u0, u2, 2 * c);
-                int scHi = q4kScale(u0, u2, 2 * c + 1);
+                int scLo = Dequantizer.q4kPacked(u0, u2, 2 * c);
+                int scHi = Dequantizer.q4kPacked(u0, u2, 2 * c + 1);
                 acc0 = loSum.fma(FloatVector.broadcast(F256, d * scLo * as[blo]), acc0);
                 acc1 = hiSum.fma(FloatVector.broadcast(F256, d * scHi * as[blo + 1]), acc1);
-                m += q4kScale(u1, u2 >>> 4, 2 * c) * as[blo] * asum[blo] + q4kScale(u1, u2 >>> 4, 2 * c + 1) * as[blo + 1] * asum[blo + 1];
+                m += Dequantizer.q4kPacked(u1, u2 >>> 4, 2 * c) * as[blo] * asum[blo]
+                        + Dequantizer.q4kPacked(u1, u2 >>> 4, 2 * c + 1) * as[blo + 1] * asum[blo + 1];
             }
             mins += dmin * m;
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins;
-    }
-
-    /**
-     * Scale (or min) {@code j} of a Q4_K block from its packed bytes: {@code high} holds the 6-bit values of 0-3 (and
-     * the top 2 bits of 4-7 in the top bits of its bytes), {@code low4} the low 4 bits of 4-7 in its bytes' low nibbles.
-     */
-    private static int q4kScale(int high, int low4, int j) {
-        if (j < 4) {
-            return (high >>> (8 * j)) & 63;
-        }
-        int k = 8 * (j - 4);
-        return ((low4 >>> k) & 0xF) | (((high >>> (k + 6)) & 3) << 4);
     }
 
     /**
