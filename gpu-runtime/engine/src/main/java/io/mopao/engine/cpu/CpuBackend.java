@@ -41,7 +41,16 @@ public final class CpuBackend implements Backend {
     private final WorkerPool.Range attentionBody = this::attentionRange;
 
     public CpuBackend(int threads, boolean vectorized) {
-        this.pool = new WorkerPool(threads);
+        this(threads, vectorized, 0);
+    }
+
+    /**
+     * @param threads    matmul/attention threads including the caller's
+     * @param vectorized Vector API kernels (true) or the scalar reference kernels
+     * @param nice       nice value of the pool's worker threads (0: normal priority), see {@link ComputePriority}
+     */
+    public CpuBackend(int threads, boolean vectorized, int nice) {
+        this.pool = new WorkerPool(threads, nice);
         this.vectorized = vectorized;
     }
 

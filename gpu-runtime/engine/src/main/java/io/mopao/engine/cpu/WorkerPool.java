@@ -30,6 +30,14 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Throwable failure;
 
     public WorkerPool(int threads) {
+        this(threads, 0);
+    }
+
+    /**
+     * @param threads threads including the caller's, at least 1
+     * @param nice    nice value the worker threads give themselves ({@link ComputePriority}); 0 for normal priority
+     */
+    public WorkerPool(int threads, int nice) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1");
         }
@@ -38,7 +46,14 @@ public final class WorkerPool implements AutoCloseable {
         this.parked = new AtomicIntegerArray(threads);
         for (int i = 1; i < threads; i++) {
             int index = i;
-            Thread t = new Thread(() -> workerLoop(index), "mopao-cpu-" + i);
+            Thread t = new Thread(() -> {
+                String problem = ComputePriority.lower(nice);
+                if (problem != null) {
+                    System.getLogger(WorkerPool.class.getName()).log(System.Logger.Level.WARNING,
+                        "{0} keeps normal priority (nice {1} requested): {2}", Thread.currentThread().getName(), nice, problem);
+                }
+                workerLoop(index);
+            }, "mopao-cpu-" + i);
             t.setDaemon(true);
             workers[i - 1] = t;
             t.start();

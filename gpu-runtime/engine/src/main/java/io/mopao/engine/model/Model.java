@@ -35,13 +35,18 @@ public final class Model implements AutoCloseable {
         try {
             ModelConfig config = ModelLoader.config(file);
             ModelWeights weights = ModelLoader.weights(file, config);
-            Backend backend = new CpuBackend(options.threads(), options.vectorized());
+            Backend backend = new CpuBackend(options.threads(), options.vectorized(), options.computeNice());
             LOG.log(System.Logger.Level.INFO, "loaded {0}: {1}, backend {2}", path.getFileName(), config, backend.name());
             return new Model(file, config, weights, backend, options);
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** @return the options this model was loaded with */
+    public ModelOptions options() {
+        return options;
     }
 
     public ModelConfig config() {

@@ -1,5 +1,6 @@
 package io.mopao.engine.serving;
 
+import io.mopao.engine.cpu.ComputePriority;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelConfig;
 import io.mopao.engine.sampling.Sampler;
@@ -45,6 +46,7 @@ public final class Engine implements AutoCloseable {
     private final Scheduler scheduler;
     private final StepRunner runner;
     private final int maxModelLen;
+    private final int computeNice;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final Map<Long, Active> active = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -123,7 +125,8 @@ public final class Engine implements AutoCloseable {
         int maxBatched = config.maxBatchedTokens();
         this.scheduler = new Scheduler(new SchedulerConfig(maxBatched, config.maxSeqs(), maxModelLen), kv, System::nanoTime);
         this.runner = runners.create(new RunnerSpec(modelConfig, model.weights(), model.backend(), kvConfig, maxBatched,
-                config.maxSeqs(), maxModelLen, config.threads()));
+                config.maxSeqs(), maxModelLen, config.threads(), model.options().computeNice()));
+        this.computeNice = model.options().computeNice();
         this.row = new float[modelConfig.vocabSize()];
         this.stats = snapshot();
         LOG.log(System.Logger.Level.INFO, "engine on {6}: KV pool {0} blocks x {1} positions ({2} MiB), {3} tokens and {4} sequences"
@@ -245,6 +248,11 @@ public final class Engine implements AutoCloseable {
     // ---- inference thread ----
 
     private void loop() {
+        String priority = ComputePriority.lower(computeNice);
+        if (priority != null) {
+            LOG.log(System.Logger.Level.WARNING, "the inference thread keeps normal priority (nice {0} requested): {1}", computeNice,
+                priority);
+        }
         try {
             while (true) {
                 if (!takeCommands()) {

@@ -59,7 +59,7 @@ public class RuntimeBeans {
         RuntimeConfig.EngineSettings e = config.engine();
         EngineConfig engine = EngineConfig.defaults().withKvCacheTokens(e.kvCacheTokens()).withBlockSize(e.blockSize())
             .withBatch(e.maxBatchedTokens(), e.maxSeqs()).withMaxModelLen(e.maxModelLen()).withPrefixCaching(e.prefixCaching());
-        return ModelRegistry.load(paths, e.threads(), engine, backend);
+        return ModelRegistry.load(paths, e.threads(), e.computeNice(), engine, backend);
     }
 
     void close(@Disposes ModelRegistry models) {

@@ -43,6 +43,14 @@ public interface RuntimeConfig {
         @WithDefault("2")
         int threads();
 
+        /**
+         * Linux nice value (0-19) of the threads that run forward passes. Above 0, threads that wake up briefly on the
+         * same cores (this worker's Kafka clients, a co-located broker, HTTP I/O) run at once instead of queueing behind a
+         * compute thread's time slice; see gpu-runtime/BENCHMARKS.md for what it does to Kafka latency.
+         */
+        @WithDefault("0")
+        int computeNice();
+
         /** KV pool size in positions. */
         @WithDefault("16384")
         long kvCacheTokens();

@@ -53,10 +53,27 @@ public final class ModelRegistry implements AutoCloseable {
      * @return the registry
      */
     public static ModelRegistry load(Map<String, Path> paths, int threads, EngineConfig config, Backends.Serving backend) {
+        return load(paths, threads, 0, config, backend);
+    }
+
+    /**
+     * As {@link #load(Map, int, EngineConfig, Backends.Serving)}, with every engine's compute threads at nice value
+     * {@code computeNice} ({@link io.mopao.engine.model.ModelOptions#computeNice()}).
+     *
+     * @param paths       model name to GGUF file
+     * @param threads     backend and attention threads per model
+     * @param computeNice nice value of the threads that run forward passes (0: normal priority)
+     * @param config      the engines' batching and caching
+     * @param backend     what runs every engine's batched step (CPU or CUDA runners) and why it was chosen
+     * @return the registry
+     */
+    public static ModelRegistry load(Map<String, Path> paths, int threads, int computeNice, EngineConfig config,
+                                     Backends.Serving backend) {
+        ModelOptions options = ModelOptions.defaults().withThreads(threads).withComputeNice(computeNice);
         Map<String, ServedModel> loaded = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Path> e : paths.entrySet()) {
-                loaded.put(e.getKey(), loadOne(e.getKey(), e.getValue(), threads, config, backend));
+                loaded.put(e.getKey(), loadOne(e.getKey(), e.getValue(), options, config, backend));
             }
         } catch (RuntimeException ex) {
             loaded.values().forEach(ModelRegistry::closeOne);
@@ -65,8 +82,9 @@ public final class ModelRegistry implements AutoCloseable {
         return new ModelRegistry(Map.copyOf(loaded), backend.choice());
     }
 
-    private static ServedModel loadOne(String name, Path path, int threads, EngineConfig config, Backends.Serving serving) {
-        Model model = Model.load(path, ModelOptions.defaults().withThreads(threads));
+    private static ServedModel loadOne(String name, Path path, ModelOptions options, EngineConfig config, Backends.Serving serving) {
+        int threads = options.threads();
+        Model model = Model.load(path, options);
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(model.metadata());
             ChatTemplate template = ChatTemplates.forMetadata(model.metadata());

@@ -12,6 +12,18 @@ public interface WorkerHooks {
     };
 
     /**
+     * Called on the consumer thread before {@link #admitted}, with the moment the poll that brought the turn's record
+     * returned: the time between the two is the worker's own admission queue (parsing, templating and tokenizing the
+     * records ahead of it in the same poll, and this one's).
+     *
+     * @param turnId    the turn
+     * @param attemptId its attempt
+     * @param nanoTime  {@link System#nanoTime()} when the poll returned
+     */
+    default void polled(String turnId, String attemptId, long nanoTime) {
+    }
+
+    /**
      * Called on the consumer thread right before a turn is submitted to the engine (after parsing, the chat template
      * and tokenization).
      *

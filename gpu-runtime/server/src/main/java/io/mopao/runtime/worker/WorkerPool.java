@@ -117,9 +117,13 @@ public final class WorkerPool implements AutoCloseable {
 
     // consumer thread only
     private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
-    private final ArrayDeque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Polled> pending = new ArrayDeque<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<String, Boolean> seenEnvelopes = lru();
+
+    /** A request record and when the poll that brought it returned ({@link System#nanoTime()}). */
+    private record Polled(ConsumerRecord<String, byte[]> record, long at) {
+    }
 
     /** A record whose outcome is published (or dead-lettered): its offset may be committed. */
     private record Finished(TopicPartition partition, PartitionOffsets offsets, long offset) {
@@ -263,6 +267,7 @@ public final class WorkerPool implements AutoCloseable {
                 } catch (WakeupException e) {
                     continue;
                 }
+                long polledAt = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     PartitionOffsets po = partitions.get(new TopicPartition(r.topic(), r.partition()));
                     if (po == null) {
@@ -272,7 +277,7 @@ public final class WorkerPool implements AutoCloseable {
                         continue;
                     }
                     if (po.start(r.offset())) {
-                        pending.add(r);
+                        pending.add(new Polled(r, polledAt));
                     } else {
                         LOG.debugf("skipping %s-%d@%d: completed by the previous owner", r.topic(), r.partition(), r.offset());
                     }
@@ -381,7 +386,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Parses, checks and submits one record. Runs on the consumer thread. */
-    private void admit(ConsumerRecord<String, byte[]> r) {
+    private void admit(Polled polled) {
+        ConsumerRecord<String, byte[]> r = polled.record();
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         PartitionOffsets po = partitions.get(tp);
         EventEnvelope<GenerateTurn> env;
@@ -403,7 +409,7 @@ public final class WorkerPool implements AutoCloseable {
                 finishedNow(tp, po, r.offset());
                 return;
             }
-            TurnRun run = new TurnRun(tp, po, r.offset(), t, UUID.randomUUID().toString(), trace, t.model(), env.id(), System.nanoTime());
+            TurnRun run = new TurnRun(tp, po, r.offset(), t, UUID.randomUUID().toString(), trace, t.model(), env.id(), polled.at());
             mdc.attempt(run.attemptId);
             if (isCancelled(t.turnId())) {
                 completeWithoutRunning(run, "cancelled", null);
@@ -432,6 +438,7 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
             running.put(t.turnId(), run);
+            hooks.polled(t.turnId(), run.attemptId, polled.at());
             hooks.admitted(t.turnId(), run.attemptId, System.nanoTime());
             try {
                 run.handle = model.engine().submit(request, listener(run));
@@ -491,7 +498,7 @@ public final class WorkerPool implements AutoCloseable {
         for (TopicPartition tp : parts) {
             partitions.remove(tp);
             paused.remove(tp);
-            pending.removeIf(r -> r.partition() == tp.partition() && r.topic().equals(tp.topic()));
+            pending.removeIf(p -> p.record().partition() == tp.partition() && p.record().topic().equals(tp.topic()));
             for (TurnRun run : running.values()) {
                 if (run.partition.equals(tp)) {
                     try (TurnMdc mdc = TurnMdc.open(run)) {

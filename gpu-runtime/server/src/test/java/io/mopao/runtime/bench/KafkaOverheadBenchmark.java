@@ -60,6 +60,7 @@ class KafkaOverheadBenchmark {
         assumeTrue(Boolean.getBoolean("mopao.bench"), "benchmark: run with -Dmopao.bench=true");
         Map<String, Long> chunkCreated = new ConcurrentHashMap<>();
         Map<String, Long> admittedAt = new ConcurrentHashMap<>();
+        Map<String, Long> polledAt = new ConcurrentHashMap<>();
         Map<String, Long> firstTokenAt = new ConcurrentHashMap<>();
         try (KafkaTestTopics topics = new KafkaTestTopics(12); ModelRegistry models = Turns.registry()) {
             ServedModel model = models.find(Turns.MODEL).orElseThrow();
@@ -67,6 +68,11 @@ class KafkaOverheadBenchmark {
                 @Override
                 public void chunkSent(TokenChunk chunk, long nanoTime) {
                     chunkCreated.put(chunk.attemptId() + "/" + chunk.seq(), nanoTime);
+                }
+
+                @Override
+                public void polled(String turnId, String attemptId, long nanoTime) {
+                    polledAt.put(turnId, nanoTime);
                 }
 
                 @Override
@@ -92,6 +98,8 @@ class KafkaOverheadBenchmark {
                 List<Double> gapKafka = new ArrayList<>();
                 List<Double> overheadKafka = new ArrayList<>();
                 List<Double> requestHop = new ArrayList<>();
+                List<Double> sentPolled = new ArrayList<>();
+                List<Double> polledAdmitted = new ArrayList<>();
                 for (int round = -2; round < ROUNDS; round++) { // two warm-up rounds
                     boolean keep = round >= 0;
                     List<Double> td = new ArrayList<>();
@@ -102,7 +110,10 @@ class KafkaOverheadBenchmark {
                     List<Double> gk = new ArrayList<>();
                     List<Double> ok = new ArrayList<>();
                     List<Double> rk = new ArrayList<>();
-                    kafka(topics, receiver, new Marks(chunkCreated, admittedAt, firstTokenAt), round, new Samples(tk, ck, gk, ok, rk));
+                    List<Double> sp = new ArrayList<>();
+                    List<Double> pa = new ArrayList<>();
+                    kafka(topics, receiver, new Marks(chunkCreated, polledAt, admittedAt, firstTokenAt), round,
+                        new Samples(tk, ck, gk, ok, rk, sp, pa));
                     if (keep) {
                         ttftDirect.addAll(td);
                         gapDirect.addAll(gd);
@@ -111,6 +122,8 @@ class KafkaOverheadBenchmark {
                         gapKafka.addAll(gk);
                         overheadKafka.addAll(ok);
                         requestHop.addAll(rk);
+                        sentPolled.addAll(sp);
+                        polledAdmitted.addAll(pa);
                     }
                 }
                 String report = String.format(Locale.ROOT, """
@@ -120,6 +133,8 @@ class KafkaOverheadBenchmark {
                     Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f  (difference of the two distributions)
                     Kafka+worker per turn           (ms): p50 %.2f  p99 %.2f  (n=%d; TTFT via Kafka - the same turn's engine TTFT)
                     of which request sent->admitted (ms): p50 %.2f  p99 %.2f  (producer, broker, poll, parse, template, tokenize)
+                      request sent->polled         (ms): p50 %.2f  p99 %.2f  (producer, broker, the worker's fetch)
+                      polled->admitted             (ms): p50 %.2f  p99 %.2f  (the worker's admission queue within a poll)
                     chunk publish->consume latency  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     inter-chunk gap in-process      (ms): p50 %.2f  p99 %.2f
                     inter-chunk gap via Kafka       (ms): p50 %.2f  p99 %.2f
@@ -127,6 +142,7 @@ class KafkaOverheadBenchmark {
                     p(ttftDirect, 50), p(ttftDirect, 99), ttftDirect.size(), p(ttftKafka, 50), p(ttftKafka, 99), ttftKafka.size(),
                     p(ttftKafka, 50) - p(ttftDirect, 50), p(ttftKafka, 99) - p(ttftDirect, 99),
                     p(overheadKafka, 50), p(overheadKafka, 99), overheadKafka.size(), p(requestHop, 50), p(requestHop, 99),
+                    p(sentPolled, 50), p(sentPolled, 99), p(polledAdmitted, 50), p(polledAdmitted, 99),
                     p(chunkKafka, 50), p(chunkKafka, 99), chunkKafka.size(), p(gapDirect, 50), p(gapDirect, 99), p(gapKafka, 50),
                     p(gapKafka, 99));
                 System.out.println(report);
@@ -183,12 +199,13 @@ class KafkaOverheadBenchmark {
     }
 
     /** When the worker cut each chunk, admitted each turn into the engine, and got each turn's first token. */
-    private record Marks(Map<String, Long> chunkCreated, Map<String, Long> admitted, Map<String, Long> firstToken) {
+    private record Marks(Map<String, Long> chunkCreated, Map<String, Long> polled, Map<String, Long> admitted,
+                         Map<String, Long> firstToken) {
     }
 
     /** What one Kafka round measured. */
     private record Samples(List<Double> ttft, List<Double> chunkLatency, List<Double> gaps, List<Double> overhead,
-                           List<Double> requestHop) {
+                           List<Double> requestHop, List<Double> sentPolled, List<Double> polledAdmitted) {
     }
 
     /**
@@ -228,6 +245,11 @@ class KafkaOverheadBenchmark {
                     if (admitted != null && first != null) {
                         out.overhead().add(((r.at - sent.get(id)) - (first - admitted)) / 1e6);
                         out.requestHop().add((admitted - sent.get(id)) / 1e6);
+                        Long polled = marks.polled().get(id);
+                        if (polled != null) {
+                            out.sentPolled().add((polled - sent.get(id)) / 1e6);
+                            out.polledAdmitted().add((admitted - polled) / 1e6);
+                        }
                     }
                 }
                 Long made = created.get(c.attemptId() + "/" + c.seq());

@@ -10,6 +10,7 @@ import io.mopao.engine.serving.GenerationRequest;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.dialogue.PromptSegment;
 import io.mopao.events.dialogue.SamplingSettings;
+import io.mopao.cuda.Backends;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
 import io.mopao.runtime.metrics.RuntimeMetrics;
@@ -32,12 +33,14 @@ public final class Turns {
 
     /**
      * @return stories260K with its own engine, limited to the 512 positions it was trained on (its GGUF says 2048); 2 CPU
-     *     threads unless {@code mopao.bench.engine-threads} says otherwise (the Kafka benchmark's third argument)
+     *     threads unless {@code mopao.bench.engine-threads} says otherwise (the Kafka benchmark's third argument), at the nice
+     *     value {@code mopao.bench.compute-nice} (default 0; its fourth argument)
      */
     public static ModelRegistry registry() {
         int threads = Integer.getInteger("mopao.bench.engine-threads", 2);
-        return ModelRegistry.load(Map.of(MODEL, SharedModels.require("stories260K.gguf")), threads,
-            EngineConfig.defaults().withKvCacheTokens(8192).withBatch(256, 16).withMaxModelLen(512));
+        int nice = Integer.getInteger("mopao.bench.compute-nice", 0);
+        return ModelRegistry.load(Map.of(MODEL, SharedModels.require("stories260K.gguf")), threads, nice,
+            EngineConfig.defaults().withKvCacheTokens(8192).withBatch(256, 16).withMaxModelLen(512), Backends.serving("cpu"));
     }
 
     /**

@@ -72,13 +72,21 @@ public final class ModelRunner implements StepRunner {
      */
     public ModelRunner(ModelConfig config, ModelWeights weights, Backend backend, PagedKvStore store, int maxTokens, int maxSeqs,
                        int maxPositions, int threads, boolean vectorized) {
+        this(config, weights, backend, store, maxTokens, maxSeqs, maxPositions, threads, vectorized, 0);
+    }
+
+    /**
+     * As above, with the attention threads at nice value {@code nice} (0: normal priority).
+     */
+    public ModelRunner(ModelConfig config, ModelWeights weights, Backend backend, PagedKvStore store, int maxTokens, int maxSeqs,
+                       int maxPositions, int threads, boolean vectorized, int nice) {
         this.c = config;
         this.weights = weights;
         this.be = backend;
         this.store = store;
         this.maxTokens = maxTokens;
         this.maxSeqs = maxSeqs;
-        this.pool = new WorkerPool(threads);
+        this.pool = new WorkerPool(threads, nice);
         this.attention = new PagedAttention(config, pool, vectorized, maxPositions);
         int dim = c.dim();
         this.x = new float[maxTokens * dim];

@@ -17,6 +17,6 @@ public interface StepRunnerFactory {
     static StepRunnerFactory cpu() {
         return spec -> new ModelRunner(spec.config(), spec.weights(), spec.backend(),
                 new PagedKvStore(spec.kv(), spec.config().layers(), spec.config().kvDim()), spec.maxTokens(), spec.maxSeqs(),
-                spec.maxPositions(), spec.threads(), true);
+                spec.maxPositions(), spec.threads(), true, spec.computeNice());
     }
 }

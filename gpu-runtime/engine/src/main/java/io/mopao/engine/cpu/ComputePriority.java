@@ -1,0 +1,89 @@
+package io.mopao.engine.cpu;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Lowers the scheduling priority (Linux nice value) of the thread that calls {@link #lower(int)}. The engine's compute
+ * threads use it so that threads that wake up for a moment on the same cores (the Kafka clients and broker, HTTP I/O)
+ * run at once instead of waiting for a compute thread's time slice to end; they need little CPU, so the engine loses
+ * little throughput. Linux keeps the nice value per thread ({@code setpriority(PRIO_PROCESS, tid, nice)}, see
+ * setpriority(2)); raising it needs no privilege. Where that is not possible, {@link #lower(int)} says so by returning
+ * a reason, and the caller logs it.
+ */
+public final class ComputePriority {
+    private static final int PRIO_PROCESS = 0;
+    private static final MethodHandle GETTID;
+    private static final MethodHandle SETPRIORITY;
+    private static final String UNAVAILABLE;
+
+    static {
+        MethodHandle gettid = null;
+        MethodHandle setpriority = null;
+        String unavailable = null;
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            unavailable = "per-thread nice values need Linux (this is " + System.getProperty("os.name") + ")";
+        } else {
+            try {
+                Linker linker = Linker.nativeLinker();
+                var libc = linker.defaultLookup();
+                gettid = linker.downcallHandle(libc.find("gettid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+                setpriority = linker.downcallHandle(libc.find("setpriority").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            } catch (RuntimeException | LinkageError e) {
+                unavailable = "cannot call setpriority through the C library: " + e;
+            }
+        }
+        GETTID = gettid;
+        SETPRIORITY = setpriority;
+        UNAVAILABLE = unavailable;
+    }
+
+    private ComputePriority() {
+    }
+
+    /**
+     * Raises the calling thread's nice value to {@code nice} (0 leaves it alone).
+     *
+     * @param nice 0 to 19
+     * @return null when done (or nothing to do), otherwise why it was not
+     */
+    public static String lower(int nice) {
+        if (nice < 0 || nice > 19) {
+            throw new IllegalArgumentException("nice must be in [0, 19], got " + nice);
+        }
+        if (nice == 0) {
+            return null;
+        }
+        if (UNAVAILABLE != null) {
+            return UNAVAILABLE;
+        }
+        try {
+            int tid = (int) GETTID.invokeExact();
+            int rc = (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice);
+            return rc == 0 ? null : "setpriority(" + tid + ", " + nice + ") failed";
+        } catch (Throwable e) {
+            return "setpriority failed: " + e;
+        }
+    }
+
+    /**
+     * @return the calling thread's nice value as the kernel reports it, or {@link Integer#MIN_VALUE} where unknown
+     */
+    public static int current() {
+        if (UNAVAILABLE != null) {
+            return Integer.MIN_VALUE;
+        }
+        try {
+            int tid = (int) GETTID.invokeExact();
+            // field 19 of /proc/thread-self/stat is the nice value; the command name (field 2) may contain spaces
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(rest[16]);
+        } catch (Throwable e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+}
