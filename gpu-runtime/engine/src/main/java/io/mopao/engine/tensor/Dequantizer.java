@@ -67,25 +67,36 @@ public final class Dequantizer {
 
     /** The 6-bit scale of sub-block {@code j} (0..7) of a Q4_K block whose 12 scale bytes start at {@code p}. */
     static int q4kScale(MemorySegment seg, long p, int j) {
-        return q4kPacked(seg.get(Layouts.I32, p), seg.get(Layouts.I32, p + 8), j);
+        return q4kByte(q4kScales(seg.get(Layouts.I32, p), seg.get(Layouts.I32, p + 8)), j);
     }
 
     /** The 6-bit min of sub-block {@code j} (0..7) of a Q4_K block whose 12 scale bytes start at {@code p}. */
     static int q4kMin(MemorySegment seg, long p, int j) {
-        return q4kPacked(seg.get(Layouts.I32, p + 4), seg.get(Layouts.I32, p + 8) >>> 4, j);
+        return q4kByte(q4kMins(seg.get(Layouts.I32, p + 4), seg.get(Layouts.I32, p + 8)), j);
     }
 
     /**
-     * Scale (or min) {@code j} of a Q4_K block from its 12 packed bytes read as little-endian ints: {@code high} holds
-     * the 6-bit values of 0-3 (and the top 2 bits of 4-7 in the top bits of its bytes), {@code low4} the low 4 bits of
-     * 4-7 in its bytes' low nibbles (scale bytes 8-11 for scales, the same bytes shifted right by 4 for mins).
+     * The eight 6-bit scales of a Q4_K block, one per byte of the result (scale j in byte j), from its 12 packed scale
+     * bytes read as three little-endian ints {@code u0, u1, u2}: bytes 0-3 of {@code u0} hold scales 0-3 in their low 6
+     * bits and the top 2 bits of scales 4-7 in their top 2 bits; the low nibbles of {@code u2}'s bytes hold the low 4
+     * bits of scales 4-7. Branch-free, so that a vector kernel can decode a block's scales once, outside its loop.
      */
-    static int q4kPacked(int high, int low4, int j) {
-        if (j < 4) {
-            return (high >>> (8 * j)) & 63;
-        }
-        int k = 8 * (j - 4);
-        return ((low4 >>> k) & 0xF) | (((high >>> (k + 6)) & 3) << 4);
+    static long q4kScales(int u0, int u2) {
+        int low = u0 & 0x3F3F3F3F;
+        int high = (u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030);
+        return (low & 0xFFFFFFFFL) | ((long) high << 32);
+    }
+
+    /** The eight 6-bit mins, as {@link #q4kScales} (mins 0-3 in {@code u1}, the low 4 bits of 4-7 in {@code u2}'s high nibbles). */
+    static long q4kMins(int u1, int u2) {
+        int low = u1 & 0x3F3F3F3F;
+        int high = ((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030);
+        return (low & 0xFFFFFFFFL) | ((long) high << 32);
+    }
+
+    /** Byte {@code j} of {@link #q4kScales} or {@link #q4kMins}. */
+    static int q4kByte(long packed, int j) {
+        return (int) (packed >>> (8 * j)) & 0xFF;
     }
 
     private static void q4k(MemorySegment seg, long p, float[] out, int o) {

@@ -231,12 +231,11 @@ public final class VectorKernels {
             long p = off + 144L * b;
             float d = Float.float16ToFloat(w.get(I16, p));
             float dmin = Float.float16ToFloat(w.get(I16, p + 2));
-            // the 12 scale bytes as three little-endian ints: 6-bit scales of sub-blocks 0-3 in u0, mins 0-3 in u1,
-            // the low 4 bits of scales and mins 4-7 in u2 (their top 2 bits are the top bits of u0's and u1's bytes)
-            int u0 = w.get(Layouts.I32, p + 4);
-            int u1 = w.get(Layouts.I32, p + 8);
-            int u2 = w.get(Layouts.I32, p + 12);
-            float m = 0;
+            // the block's 8 scales and 8 mins decoded once, before the vector loop: a call inside it (the JIT did not
+            // always inline a per-sub-block decoder there) would spill the accumulators around every call
+            long scales = Dequantizer.q4kScales(w.get(Layouts.I32, p + 4), w.get(Layouts.I32, p + 12));
+            long minsPacked = Dequantizer.q4kMins(w.get(Layouts.I32, p + 8), w.get(Layouts.I32, p + 12));
+            int blk = (ao + 256 * b) >> 5;
             for (int c = 0; c < 4; c++) {
                 int ai = ao + 256 * b + 64 * c;
                 ShortVector q0 = widen(w, p + 16 + 32 * c);
@@ -250,13 +249,14 @@ public final class VectorKernels {
                         .add(lo.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
                 FloatVector hiSum = (FloatVector) hi.lanewise(VectorOperators.ASHR, 16)
                         .add(hi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
-                int blo = ai >> 5;
-                int scLo = Dequantizer.q4kPacked(u0, u2, 2 * c);
-                int scHi = Dequantizer.q4kPacked(u0, u2, 2 * c + 1);
-                acc0 = loSum.fma(FloatVector.broadcast(F256, d * scLo * as[blo]), acc0);
-                acc1 = hiSum.fma(FloatVector.broadcast(F256, d * scHi * as[blo + 1]), acc1);
-                m += Dequantizer.q4kPacked(u1, u2 >>> 4, 2 * c) * as[blo] * asum[blo]
-                        + Dequantizer.q4kPacked(u1, u2 >>> 4, 2 * c + 1) * as[blo + 1] * asum[blo + 1];
+                int scLo = (int) (scales >>> (16 * c)) & 0xFF;
+                int scHi = (int) (scales >>> (16 * c + 8)) & 0xFF;
+                acc0 = loSum.fma(FloatVector.broadcast(F256, d * scLo * as[blk + 2 * c]), acc0);
+                acc1 = hiSum.fma(FloatVector.broadcast(F256, d * scHi * as[blk + 2 * c + 1]), acc1);
+            }
+            float m = 0;
+            for (int j = 0; j < 8; j++) {
+                m += ((int) (minsPacked >>> (8 * j)) & 0xFF) * as[blk + j] * asum[blk + j];
             }
             mins += dmin * m;
         }
