@@ -79,6 +79,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "validation_failed", message, details);
     }
 
+    /** 400 {@code validation_failed} for a single problem the message names. */
+    public static ApiException invalid(String message) {
+        return new ApiException(400, "validation_failed", message);
+    }
+
     /** 409 {@code conflict}: the request clashes with the current state (e.g. a concurrent change won). */
     public static ApiException conflict(String message) {
         return new ApiException(409, "conflict", message);
