@@ -52,6 +52,10 @@ class ErrorMappersTest {
     void apiExceptionKeepsStatusCodeMessageAndDetails() {
         ErrorBody body = body(mappers.api(ApiException.validation("the character is invalid", List.of("name: required"))));
         assertEquals(new ErrorBody(400, "validation_failed", "the character is invalid", List.of("name: required")), body);
+        assertEquals(new ErrorBody(400, "validation_failed", "content must not be empty", List.of()),
+            body(mappers.api(ApiException.invalid("content must not be empty"))));
+        assertEquals(new ErrorBody(412, "version_mismatch", "the character is at version 3", List.of()),
+            body(mappers.api(new ApiException(412, "version_mismatch", "the character is at version 3"))));
     }
 
     @Test
