@@ -20,14 +20,14 @@ PLATFORM_URL="http://127.0.0.1:8080"
 
 _platform_jar() { printf '%s/%s/target/quarkus-app/quarkus-run.jar' "$MOPAO_ROOT" "$1"; }
 
-# Modules whose jar is missing or older than their sources (or the shared events library).
+# Modules whose jar is missing or older than their sources (or the shared events and service-kit libraries).
 _platform_stale() {
   local entry name dir port jar
   for entry in "${PLATFORM_SERVICES[@]}"; do
     IFS='|' read -r name dir port <<<"$entry"
     [[ -f "$MOPAO_ROOT/$dir/pom.xml" ]] || continue
     jar=$(_platform_jar "$dir")
-    local deps=("$MOPAO_ROOT/events/src/main")
+    local deps=("$MOPAO_ROOT/events/src/main" "$MOPAO_ROOT/service-kit/src/main" "$MOPAO_ROOT/service-kit/pom.xml")
     [[ "$name" == gpu-runtime ]] && deps+=("$MOPAO_ROOT/gpu-runtime/engine/src/main")
     if [[ ! -f "$jar" ]] || [[ -n "$(find "$MOPAO_ROOT/$dir/src/main" "$MOPAO_ROOT/$dir/pom.xml" "${deps[@]}" \
         -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then

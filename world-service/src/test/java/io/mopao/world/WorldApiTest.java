@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,8 @@ class WorldApiTest {
             .body("details", hasItem("title is required"))
             .body("details.size()", equalTo(3));
         as("bob").body("{\"title\": ").post("/api/worlds").then().statusCode(400).body("status", equalTo(400));
-        as("bob").body("{\"title\": [1]}").post("/api/worlds").then().statusCode(400).body("code", equalTo("malformed_json"));
+        as("bob").body("{\"title\": [1]}").post("/api/worlds").then().statusCode(400).body("code", equalTo("malformed_json"))
+            .body("details", equalTo(List.of("title: should be a string")));
         as("bob").get("/api/worlds/" + UUID.randomUUID()).then().statusCode(404);
         as("bob").get("/api/worlds/not-a-uuid").then().statusCode(404);
     }

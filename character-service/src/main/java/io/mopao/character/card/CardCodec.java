@@ -3,8 +3,8 @@ package io.mopao.character.card;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mopao.character.config.CharacterConfig;
-import io.mopao.character.service.ApiException;
 import io.mopao.character.service.CharacterContent;
+import io.mopao.service.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -57,7 +57,7 @@ public class CardCodec {
     /** Reads any supported card file; every problem is a 4xx that names it. */
     public ImportedCard read(byte[] bytes, String visibility, String contentRating) {
         if (bytes == null || bytes.length == 0) {
-            throw ApiException.invalidCard("the request body is empty: send a card file (JSON, PNG, APNG or CHARX)");
+            throw CardErrors.invalidCard("the request body is empty: send a card file (JSON, PNG, APNG or CHARX)");
         }
         if (bytes.length > config.importMaxBytes()) {
             throw ApiException.tooLarge("card file is " + bytes.length + " bytes; the limit is " + config.importMaxBytes() + " bytes");
@@ -94,14 +94,14 @@ public class CardCodec {
         }
         PngChunks.Chunk chosen = v3 != null ? v3 : v2;
         if (chosen == null) {
-            throw ApiException.invalidCard("PNG has no character data (no 'ccv3' or 'chara' tEXt chunk)");
+            throw CardErrors.invalidCard("PNG has no character data (no 'ccv3' or 'chara' tEXt chunk)");
         }
         String what = (chosen == v3 ? CCV3 : CHARA) + " chunk";
         byte[] decoded;
         try {
             decoded = Base64.getDecoder().decode(chosen.text().replaceAll("\\s+", ""));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidCard(what + " is not valid base64");
+            throw CardErrors.invalidCard(what + " is not valid base64");
         }
         CardMapper.ParsedCard card = CardMapper.fromCard(json.parse(decoded, what), visibility, contentRating);
         byte[] avatar = PngChunks.write(image);
@@ -119,7 +119,7 @@ public class CardCodec {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (++entries > config.charxMaxEntries()) {
-                    throw ApiException.invalidCard("CHARX has more than " + config.charxMaxEntries() + " entries");
+                    throw CardErrors.invalidCard("CHARX has more than " + config.charxMaxEntries() + " entries");
                 }
                 String path = entry.getName();
                 checkPath(path);
@@ -137,7 +137,7 @@ public class CardCodec {
                     continue;
                 }
                 if (files.containsKey(path) || ("card.json".equals(path) && cardJson != null)) {
-                    throw ApiException.invalidCard("CHARX has the entry '" + path + "' twice");
+                    throw CardErrors.invalidCard("CHARX has the entry '" + path + "' twice");
                 }
                 if ("card.json".equals(path)) {
                     cardJson = out.toByteArray();
@@ -146,21 +146,21 @@ public class CardCodec {
                 }
             }
         } catch (ZipException e) {
-            throw ApiException.invalidCard("CHARX is not a valid zip archive: " + e.getMessage());
+            throw CardErrors.invalidCard("CHARX is not a valid zip archive: " + e.getMessage());
         } catch (IOException e) {
-            throw ApiException.invalidCard("CHARX could not be read: " + e.getMessage());
+            throw CardErrors.invalidCard("CHARX could not be read: " + e.getMessage());
         }
         if (entries == 0) {
-            throw ApiException.invalidCard("CHARX is not a valid zip archive (no entries)");
+            throw CardErrors.invalidCard("CHARX is not a valid zip archive (no entries)");
         }
         if (cardJson == null) {
-            throw ApiException.invalidCard("CHARX has no card.json at its root");
+            throw CardErrors.invalidCard("CHARX has no card.json at its root");
         }
         CardMapper.ParsedCard card = CardMapper.fromCard(json.parse(cardJson, "CHARX card.json"), visibility, contentRating);
         for (JsonNode asset : card.content().assets() == null ? List.<JsonNode>of() : iterable(card.content().assets())) {
             String uri = asset.path("uri").asText();
             if (uri.startsWith(EMBEDDED) && !files.containsKey(uri.substring(EMBEDDED.length()))) {
-                throw ApiException.invalidCard("CHARX asset '" + uri + "' is not in the archive");
+                throw CardErrors.invalidCard("CHARX asset '" + uri + "' is not in the archive");
             }
         }
         byte[] avatar = null;
@@ -205,7 +205,7 @@ public class CardCodec {
     private static void checkPath(String path) {
         if (path.isEmpty() || path.length() > 512 || path.startsWith("/") || path.contains("\\") || path.contains("\0")
             || List.of(path.split("/")).contains("..")) {
-            throw ApiException.invalidCard("CHARX entry name '" + (path.length() > 80 ? path.substring(0, 80) : path) + "' is not allowed");
+            throw CardErrors.invalidCard("CHARX entry name '" + (path.length() > 80 ? path.substring(0, 80) : path) + "' is not allowed");
         }
     }
 

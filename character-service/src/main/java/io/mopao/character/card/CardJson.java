@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.mopao.character.service.ApiException;
+import io.mopao.service.error.JsonProblems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -56,15 +56,15 @@ public final class CardJson {
         try (JsonParser parser = mapper.createParser(text)) {
             JsonNode node = mapper.readTree(parser);
             if (node == null || node.isMissingNode()) {
-                throw ApiException.invalidCard(what + " is empty");
+                throw CardErrors.invalidCard(what + " is empty");
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw ApiException.invalidCard(what + " nests deeper than " + maxDepth + " levels");
+            throw CardErrors.invalidCard(what + " nests deeper than " + maxDepth + " levels");
         } catch (JsonProcessingException e) {
-            throw ApiException.invalidCard(what + " is not valid JSON: " + describe(e));
+            throw CardErrors.invalidCard(what + " is not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
-            throw ApiException.invalidCard(what + " could not be read: " + e.getMessage());
+            throw CardErrors.invalidCard(what + " could not be read: " + e.getMessage());
         }
     }
 
@@ -77,24 +77,9 @@ public final class CardJson {
         try {
             return decoder.decode(in).toString();
         } catch (MalformedInputException e) {
-            throw ApiException.invalidCard(what + " is not valid UTF-8 (bad byte sequence at offset " + in.position() + ")");
+            throw CardErrors.invalidCard(what + " is not valid UTF-8 (bad byte sequence at offset " + in.position() + ")");
         } catch (CharacterCodingException e) {
-            throw ApiException.invalidCard(what + " is not valid UTF-8");
+            throw CardErrors.invalidCard(what + " is not valid UTF-8");
         }
-    }
-
-    /** The parser's message without its source excerpt. */
-    public static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        if (message == null) {
-            message = "unreadable";
-        }
-        if (message.length() > 200) {
-            message = message.substring(0, 200) + "...";
-        }
-        if (e.getLocation() != null) {
-            message += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-        }
-        return message;
     }
 }

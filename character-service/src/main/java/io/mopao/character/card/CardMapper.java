@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mopao.character.service.ApiException;
 import io.mopao.character.service.CharacterContent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,7 @@ public final class CardMapper {
     /** Reads a card document; {@code visibility} and {@code contentRating} are applied to the content. */
     public static ParsedCard fromCard(JsonNode root, String visibility, String contentRating) {
         if (root == null || !root.isObject()) {
-            throw ApiException.invalidCard("card JSON must be an object");
+            throw CardErrors.invalidCard("card JSON must be an object");
         }
         JsonNode specNode = root.get("spec");
         int version;
@@ -50,7 +49,7 @@ public final class CardMapper {
             data = root;
             prefix = "";
         } else if (!specNode.isTextual()) {
-            throw ApiException.invalidCard("card field 'spec' must be a string");
+            throw CardErrors.invalidCard("card field 'spec' must be a string");
         } else {
             String spec = specNode.asText();
             if (SPEC_V3.equals(spec)) {
@@ -58,19 +57,19 @@ public final class CardMapper {
             } else if (SPEC_V2.equals(spec)) {
                 version = 2;
             } else {
-                throw ApiException.invalidCard("unsupported card spec '" + abbreviate(spec)
+                throw CardErrors.invalidCard("unsupported card spec '" + abbreviate(spec)
                     + "' (expected chara_card_v2 or chara_card_v3)");
             }
             data = root.get("data");
             if (data == null || !data.isObject()) {
-                throw ApiException.invalidCard("a " + spec + " card needs a 'data' object");
+                throw CardErrors.invalidCard("a " + spec + " card needs a 'data' object");
             }
             prefix = "data.";
         }
         Fields f = new Fields(data, prefix);
         String name = f.string("name");
         if (name == null || name.isBlank()) {
-            throw ApiException.invalidCard("card has no name (" + prefix + "name is missing or empty)");
+            throw CardErrors.invalidCard("card has no name (" + prefix + "name is missing or empty)");
         }
         JsonNode extensions = version == 1 ? JSON.objectNode() : f.object("extensions");
         JsonNode book = version == 1 ? null : f.object("character_book");
@@ -192,21 +191,21 @@ public final class CardMapper {
     private static void checkBook(JsonNode book, String path) {
         JsonNode entries = book.get("entries");
         if (entries == null || !entries.isArray()) {
-            throw ApiException.invalidCard(path + ".entries must be an array");
+            throw CardErrors.invalidCard(path + ".entries must be an array");
         }
         int i = 0;
         for (JsonNode entry : entries) {
             String at = path + ".entries[" + i++ + "]";
             if (!entry.isObject()) {
-                throw ApiException.invalidCard(at + " must be an object");
+                throw CardErrors.invalidCard(at + " must be an object");
             }
             JsonNode keys = entry.get("keys");
             if (keys != null && !keys.isNull() && !allText(keys)) {
-                throw ApiException.invalidCard(at + ".keys must be an array of strings");
+                throw CardErrors.invalidCard(at + ".keys must be an array of strings");
             }
             JsonNode content = entry.get("content");
             if (content != null && !content.isNull() && !content.isTextual()) {
-                throw ApiException.invalidCard(at + ".content must be a string");
+                throw CardErrors.invalidCard(at + ".content must be a string");
             }
         }
     }
@@ -216,7 +215,7 @@ public final class CardMapper {
         for (JsonNode asset : assets) {
             String at = path + "[" + i++ + "]";
             if (!asset.isObject() || !asset.path("type").isTextual() || !asset.path("uri").isTextual()) {
-                throw ApiException.invalidCard(at + " must be an object with string 'type' and 'uri'");
+                throw CardErrors.invalidCard(at + " must be an object with string 'type' and 'uri'");
             }
         }
     }
@@ -250,7 +249,7 @@ public final class CardMapper {
                 return null;
             }
             if (!n.isTextual()) {
-                throw ApiException.invalidCard("card field " + prefix + field + " must be a string");
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be a string");
             }
             return n.asText();
         }
@@ -261,7 +260,7 @@ public final class CardMapper {
                 return List.of();
             }
             if (!allText(n)) {
-                throw ApiException.invalidCard("card field " + prefix + field + " must be an array of strings");
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be an array of strings");
             }
             List<String> values = new ArrayList<>(n.size());
             n.forEach(v -> values.add(v.asText()));
@@ -274,12 +273,12 @@ public final class CardMapper {
                 return Map.of();
             }
             if (!n.isObject()) {
-                throw ApiException.invalidCard("card field " + prefix + field + " must be an object of strings");
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be an object of strings");
             }
             Map<String, String> values = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (!e.getValue().isTextual()) {
-                    throw ApiException.invalidCard("card field " + prefix + field + "." + e.getKey() + " must be a string");
+                    throw CardErrors.invalidCard("card field " + prefix + field + "." + e.getKey() + " must be a string");
                 }
                 values.put(e.getKey(), e.getValue().asText());
             }
@@ -292,7 +291,7 @@ public final class CardMapper {
                 return null;
             }
             if (!n.isObject()) {
-                throw ApiException.invalidCard("card field " + prefix + field + " must be an object");
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be an object");
             }
             return n;
         }
@@ -303,7 +302,7 @@ public final class CardMapper {
                 return null;
             }
             if (!n.isArray()) {
-                throw ApiException.invalidCard("card field " + prefix + field + " must be an array");
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be an array");
             }
             return n;
         }

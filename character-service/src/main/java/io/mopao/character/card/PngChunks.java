@@ -1,6 +1,5 @@
 package io.mopao.character.card;
 
-import io.mopao.character.service.ApiException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,30 +57,30 @@ public final class PngChunks {
     /** Reads every chunk; any structural problem is a 400 that names it. */
     public static List<Chunk> read(byte[] png) {
         if (!isPng(png)) {
-            throw ApiException.invalidCard("not a PNG file (bad signature)");
+            throw CardErrors.invalidCard("not a PNG file (bad signature)");
         }
         List<Chunk> chunks = new ArrayList<>();
         int pos = SIGNATURE.length;
         boolean ended = false;
         while (pos < png.length) {
             if (ended) {
-                throw ApiException.invalidCard("PNG has data after its IEND chunk (offset " + pos + ")");
+                throw CardErrors.invalidCard("PNG has data after its IEND chunk (offset " + pos + ")");
             }
             if (png.length - pos < 12) {
-                throw ApiException.invalidCard("PNG is truncated: incomplete chunk header at offset " + pos);
+                throw CardErrors.invalidCard("PNG is truncated: incomplete chunk header at offset " + pos);
             }
             long length = readUnsignedInt(png, pos);
             String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
             if (!type.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-                throw ApiException.invalidCard("PNG chunk at offset " + pos + " has an invalid type (corrupt file)");
+                throw CardErrors.invalidCard("PNG chunk at offset " + pos + " has an invalid type (corrupt file)");
             }
             if (length > Integer.MAX_VALUE) {
-                throw ApiException.invalidCard("PNG chunk " + type + " at offset " + pos + " declares " + length
+                throw CardErrors.invalidCard("PNG chunk " + type + " at offset " + pos + " declares " + length
                     + " bytes, more than PNG allows");
             }
             long available = (long) png.length - pos - 12;
             if (length > available) {
-                throw ApiException.invalidCard("PNG is truncated: chunk " + type + " at offset " + pos + " declares " + length
+                throw CardErrors.invalidCard("PNG is truncated: chunk " + type + " at offset " + pos + " declares " + length
                     + " bytes but only " + Math.max(0, available) + " remain");
             }
             int dataStart = pos + 8;
@@ -90,10 +89,10 @@ public final class PngChunks {
             crc.update(png, pos + 4, 4 + len);
             long expected = readUnsignedInt(png, dataStart + len);
             if (crc.getValue() != expected) {
-                throw ApiException.invalidCard("PNG chunk " + type + " at offset " + pos + " has a bad CRC (corrupt file)");
+                throw CardErrors.invalidCard("PNG chunk " + type + " at offset " + pos + " has a bad CRC (corrupt file)");
             }
             if (chunks.isEmpty() && !"IHDR".equals(type)) {
-                throw ApiException.invalidCard("PNG does not start with an IHDR chunk");
+                throw CardErrors.invalidCard("PNG does not start with an IHDR chunk");
             }
             byte[] data = new byte[len];
             System.arraycopy(png, dataStart, data, 0, len);
@@ -104,7 +103,7 @@ public final class PngChunks {
             pos = dataStart + len + 4;
         }
         if (!ended) {
-            throw ApiException.invalidCard("PNG is truncated: no IEND chunk");
+            throw CardErrors.invalidCard("PNG is truncated: no IEND chunk");
         }
         return chunks;
     }

@@ -30,8 +30,4 @@ public interface CharacterConfig {
     /** Largest page size of list and search. */
     @WithDefault("100")
     int maxPageSize();
-
-    /** The CloudEvents source of this service's events. */
-    @WithDefault("/mopao/character-service")
-    String eventSource();
 }

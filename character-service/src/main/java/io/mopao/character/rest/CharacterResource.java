@@ -1,7 +1,6 @@
 package io.mopao.character.rest;
 
 import io.mopao.character.card.CardCodec;
-import io.mopao.character.service.ApiException;
 import io.mopao.character.service.Caller;
 import io.mopao.character.service.CharacterContent;
 import io.mopao.character.service.CharacterQuery;
@@ -12,6 +11,7 @@ import io.mopao.character.service.ContentRules;
 import io.mopao.character.service.ExportSource;
 import io.mopao.character.service.PageResult;
 import io.mopao.character.service.VersionInfo;
+import io.mopao.service.error.ApiException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;

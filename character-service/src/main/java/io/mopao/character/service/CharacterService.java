@@ -9,6 +9,7 @@ import io.mopao.character.repository.AssetFileEntity;
 import io.mopao.character.repository.AvatarEntity;
 import io.mopao.character.repository.CharacterEntity;
 import io.mopao.character.repository.CharacterVersionEntity;
+import io.mopao.service.error.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;

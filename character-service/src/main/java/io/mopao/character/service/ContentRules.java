@@ -3,6 +3,7 @@ package io.mopao.character.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.mopao.character.mapping.CharacterMapper;
+import io.mopao.service.error.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

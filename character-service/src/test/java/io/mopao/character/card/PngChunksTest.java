@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mopao.character.service.ApiException;
+import io.mopao.service.error.ApiException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

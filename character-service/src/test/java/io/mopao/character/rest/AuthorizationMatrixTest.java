@@ -159,6 +159,16 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void roleRefusalsAnswerInTheErrorShape() {
+        String body = character(unique("Refused"), "private").toString();
+        as("alice").contentType("application/json").body(body).post("/characters").then().statusCode(403)
+            .body("status", equalTo(403)).body("code", equalTo("forbidden"))
+            .body("message", equalTo("your account lacks the role this action needs"));
+        as(null).contentType("application/json").body(body).post("/characters").then().statusCode(401)
+            .body("code", equalTo("unauthorized")).body("message", equalTo("sign in first (a bearer token is required)"));
+    }
+
+    @Test
     void listingIsOpenButMineNeedsSignIn() {
         as(null).get("/characters").then().statusCode(200);
         as(null).queryParam("mine", true).get("/characters").then().statusCode(401).body("code", equalTo("unauthorized"));

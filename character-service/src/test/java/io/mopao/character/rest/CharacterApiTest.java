@@ -171,6 +171,8 @@ class CharacterApiTest {
             .body("code", equalTo("malformed_json"));
         as("bob").contentType("application/json").body("[".repeat(200) + "]".repeat(200)).post("/characters").then().statusCode(400)
             .body("code", equalTo("malformed_json"));
+        as("bob").contentType("application/json").body("{\"name\": \"Solo\", \"tags\": {\"a\": 1}}").post("/characters").then()
+            .statusCode(400).body("code", equalTo("malformed_json")).body("details", equalTo(List.of("tags: should be an array")));
         as("bob").contentType("application/json").body(character(unique("Long"), "public").put("name", "x".repeat(201)).toString())
             .post("/characters").then().statusCode(400).body("details[0]", containsString("name: at most 200"));
     }

@@ -1,6 +1,6 @@
 package io.mopao.world.rest;
 
-import io.mopao.world.service.ApiException;
+import io.mopao.service.error.ApiException;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;

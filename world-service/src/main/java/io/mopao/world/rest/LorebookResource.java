@@ -1,10 +1,10 @@
 package io.mopao.world.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mopao.service.error.ApiException;
 import io.mopao.world.mapping.LorebookDtos.LorebookInput;
 import io.mopao.world.mapping.LorebookDtos.LorebookSummary;
 import io.mopao.world.mapping.WorldInfoFormat;
-import io.mopao.world.service.ApiException;
 import io.mopao.world.service.CurrentUser;
 import io.mopao.world.service.LorebookService;
 import io.quarkus.security.Authenticated;

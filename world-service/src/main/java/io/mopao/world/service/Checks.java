@@ -1,5 +1,6 @@
 package io.mopao.world.service;
 
+import io.mopao.service.error.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

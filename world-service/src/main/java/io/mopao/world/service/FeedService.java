@@ -6,6 +6,7 @@ import io.mopao.events.MalformedEventException;
 import io.mopao.events.outbox.Inbox;
 import io.mopao.events.story.TranscriptShared;
 import io.mopao.events.story.TranscriptShared.SharedMessage;
+import io.mopao.service.error.ApiException;
 import io.mopao.world.config.WorldConfig;
 import io.mopao.world.mapping.FeedDtos.CommentInput;
 import io.mopao.world.mapping.FeedDtos.CommentView;

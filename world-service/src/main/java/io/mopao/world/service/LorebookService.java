@@ -1,13 +1,14 @@
 package io.mopao.world.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.world.config.WorldConfig;
 import io.mopao.world.mapping.LoreEntryData;
 import io.mopao.world.mapping.LorebookDtos.LorebookInput;
 import io.mopao.world.mapping.LorebookDtos.LorebookSummary;
 import io.mopao.world.mapping.LorebookDtos.LorebookView;
 import io.mopao.world.mapping.WorldInfoFormat;
-import io.mopao.world.messaging.OutboxPublisher;
 import io.mopao.world.repository.LorebookEntity;
 import io.mopao.world.repository.WorldEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;

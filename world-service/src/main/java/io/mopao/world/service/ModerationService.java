@@ -1,10 +1,11 @@
 package io.mopao.world.service;
 
+import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.world.mapping.FeedDtos.ActionInput;
 import io.mopao.world.mapping.FeedDtos.ActionView;
 import io.mopao.world.mapping.FeedDtos.ReportInput;
 import io.mopao.world.mapping.FeedDtos.ReportView;
-import io.mopao.world.messaging.OutboxPublisher;
 import io.mopao.world.repository.CommentEntity;
 import io.mopao.world.repository.ModerationActionEntity;
 import io.mopao.world.repository.PostEntity;

@@ -1,5 +1,6 @@
 package io.mopao.world.service;
 
+import io.mopao.service.error.ApiException;
 import io.mopao.world.mapping.FeedDtos.FollowState;
 import io.mopao.world.mapping.FeedDtos.Profile;
 import io.mopao.world.mapping.FeedDtos.ProfileInput;

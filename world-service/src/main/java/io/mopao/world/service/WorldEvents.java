@@ -10,8 +10,8 @@ import io.mopao.events.world.StorylineUpserted;
 import io.mopao.events.world.WorldDeleted;
 import io.mopao.events.world.WorldSnapshot;
 import io.mopao.events.world.WorldUpserted;
+import io.mopao.service.outbox.OutboxConfig;
 import io.mopao.world.mapping.LoreEntryData;
-import io.mopao.world.messaging.OutboxPublisher;
 import io.mopao.world.repository.LorebookEntity;
 import io.mopao.world.repository.StorylineEntity;
 import io.mopao.world.repository.WorldEntity;
@@ -28,7 +28,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class WorldEvents {
 
-    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox;
+
+    public WorldEvents(OutboxConfig config) {
+        this.outbox = new HibernateOutbox(config.source());
+    }
 
     /** Appends WorldUpserted with the world's current lorebooks and storylines (read in the same transaction). */
     public Uni<Void> worldUpserted(WorldEntity world) {

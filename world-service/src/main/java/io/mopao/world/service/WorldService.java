@@ -1,13 +1,14 @@
 package io.mopao.world.service;
 
 import io.mopao.events.world.WorldSnapshot;
+import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.world.config.WorldConfig;
 import io.mopao.world.mapping.Json;
 import io.mopao.world.mapping.WorldDtos.Page;
 import io.mopao.world.mapping.WorldDtos.WorldInput;
 import io.mopao.world.mapping.WorldDtos.WorldSummary;
 import io.mopao.world.mapping.WorldDtos.WorldView;
-import io.mopao.world.messaging.OutboxPublisher;
 import io.mopao.world.repository.WorldEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
