@@ -165,25 +165,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int heads, int batch, int startPos, ModelConfig c) {
-        int headDim = c.headDim();
-        int half = c.ropeDim() / 2;
-        float[] inv = c.ropeInvFreq();
         for (int b = 0; b < batch; b++) {
-            int pos = startPos + b;
-            for (int i = 0; i < half; i++) {
-                double angle = pos * (double) inv[i];
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
-                for (int h = 0; h < heads; h++) {
-                    int base = (b * heads + h) * headDim;
-                    int i0 = c.ropeNeox() ? base + i : base + 2 * i;
-                    int i1 = c.ropeNeox() ? base + i + half : base + 2 * i + 1;
-                    float v0 = x[i0];
-                    float v1 = x[i1];
-                    x[i0] = v0 * cos - v1 * sin;
-                    x[i1] = v0 * sin + v1 * cos;
-                }
-            }
+            RotaryEmbedding.rotate(x, b, heads, startPos + b, c);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mopao.engine.serving.runner;
 
+import io.mopao.engine.cpu.RotaryEmbedding;
 import io.mopao.engine.cpu.WorkerPool;
 import io.mopao.engine.model.Backend;
 import io.mopao.engine.model.LayerWeights;
@@ -183,27 +184,9 @@ public final class ModelRunner implements StepRunner {
 
     /** The CPU backend's rotary embedding, with a position per row. */
     private void rope(float[] m, int heads, int n) {
-        int headDim = c.headDim();
-        int half = c.ropeDim() / 2;
-        float[] inv = c.ropeInvFreq();
-        boolean neox = c.ropeNeox();
         int[] rowPos = rows.positions();
         for (int b = 0; b < n; b++) {
-            int pos = rowPos[b];
-            for (int i = 0; i < half; i++) {
-                double angle = pos * (double) inv[i];
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
-                for (int h = 0; h < heads; h++) {
-                    int base = (b * heads + h) * headDim;
-                    int i0 = neox ? base + i : base + 2 * i;
-                    int i1 = neox ? base + i + half : base + 2 * i + 1;
-                    float v0 = m[i0];
-                    float v1 = m[i1];
-                    m[i0] = v0 * cos - v1 * sin;
-                    m[i1] = v0 * sin + v1 * cos;
-                }
-            }
+            RotaryEmbedding.rotate(m, b, heads, rowPos[b], c);
         }
     }
 
