@@ -1,5 +1,6 @@
 package io.mopao.engine.cpu;
 
+import io.mopao.engine.model.ReferenceTransformer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,30 +28,23 @@ class AttentionHeadTest {
         return a;
     }
 
-    /** float64: softmax(q . k_t / sqrt(d)) weighted sum of v_t, t = 0..pos, of KV head {@code g}. */
+    /** float64 reference ({@link ReferenceTransformer#attendHead}) of KV head {@code g} at position {@code pos}. */
     private static double[] reference(float[] q, float[] keys, float[] values, int headDim, int g, int pos) {
         int kvDim = KV_HEADS * headDim;
-        double[] s = new double[pos + 1];
-        double max = Double.NEGATIVE_INFINITY;
+        double[][] k = new double[pos + 1][kvDim];
+        double[][] v = new double[pos + 1][kvDim];
         for (int t = 0; t <= pos; t++) {
-            double dot = 0;
-            for (int i = 0; i < headDim; i++) {
-                dot += (double) q[i] * keys[t * kvDim + g * headDim + i];
+            for (int i = 0; i < kvDim; i++) {
+                k[t][i] = keys[t * kvDim + i];
+                v[t][i] = values[t * kvDim + i];
             }
-            s[t] = dot / Math.sqrt(headDim);
-            max = Math.max(max, s[t]);
         }
-        double sum = 0;
-        for (int t = 0; t <= pos; t++) {
-            s[t] = Math.exp(s[t] - max);
-            sum += s[t];
+        double[] qd = new double[headDim];
+        for (int i = 0; i < headDim; i++) {
+            qd[i] = q[i];
         }
         double[] out = new double[headDim];
-        for (int t = 0; t <= pos; t++) {
-            for (int i = 0; i < headDim; i++) {
-                out[i] += s[t] / sum * values[t * kvDim + g * headDim + i];
-            }
-        }
+        ReferenceTransformer.attendHead(qd, 0, k, v, g * headDim, headDim, pos, out, 0);
         return out;
     }
 
