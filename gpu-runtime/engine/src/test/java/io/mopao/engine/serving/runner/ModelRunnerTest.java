@@ -3,6 +3,7 @@ package io.mopao.engine.serving.runner;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelOptions;
 import io.mopao.engine.model.State;
+import io.mopao.engine.sampling.Sampler;
 import io.mopao.engine.serving.bench.SyntheticModel;
 import io.mopao.engine.serving.kv.BlockCopy;
 import io.mopao.engine.serving.kv.KvCacheConfig;
@@ -122,13 +123,7 @@ class ModelRunnerTest {
     }
 
     static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return Sampler.argmax(v, 0, v.length);
     }
 
     private static int[] concat(int[] a, int... b) {
