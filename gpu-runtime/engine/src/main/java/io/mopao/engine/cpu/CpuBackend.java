@@ -25,7 +25,7 @@ public final class CpuBackend implements Backend {
     private final boolean vectorized;
     private Q8Vector q8 = new Q8Vector(4096);
     /** per worker thread: its attention scratch. */
-    private final AttentionHead[] heads;
+    private final AttentionHead[] attentionHeads;
 
     // the current matmul, as fields so that dispatching it allocates nothing
     private Tensor mmW;
@@ -45,9 +45,9 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, boolean vectorized) {
         this.pool = new WorkerPool(threads);
         this.vectorized = vectorized;
-        this.heads = new AttentionHead[pool.threads()];
-        for (int i = 0; i < heads.length; i++) {
-            heads[i] = new AttentionHead(vectorized, 256);
+        this.attentionHeads = new AttentionHead[pool.threads()];
+        for (int i = 0; i < attentionHeads.length; i++) {
+            attentionHeads[i] = new AttentionHead(vectorized, 256);
         }
     }
 
@@ -173,7 +173,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(float[] out, float[] q, KvCache cache, int layer, int batch, int startPos, ModelConfig config) {
         int need = startPos + batch;
-        for (AttentionHead head : heads) {
+        for (AttentionHead head : attentionHeads) {
             head.reserve(need);
         }
         atOut = out;
@@ -201,7 +201,7 @@ public final class CpuBackend implements Backend {
         int group = c.heads() / c.kvHeads();
         float[] keys = atCache.keys(atLayer);
         float[] values = atCache.values(atLayer);
-        AttentionHead head = heads[worker];
+        AttentionHead head = attentionHeads[worker];
         for (int job = from; job < to; job++) {
             int b = job / c.heads();
             int h = job % c.heads();
