@@ -16,9 +16,10 @@ import io.mopao.engine.serving.scheduler.SchedulerOutput;
  * every token of the batch); attention reads each sequence's own KV through its block table ({@link PagedKvStore}).
  * Then the classifier runs on the last row of each sequence that samples. Every row goes through the same operations
  * as in {@code Model.forward}, and no row's arithmetic depends on the other rows, so a sequence's logits do not depend
- * on whether it runs alone, batched, chunked or from cached KV. (The backend's vector dot products sum lanes with
+ * on whether it runs alone, batched, chunked or from cached KV. (The backend's vector matmul kernels sum lanes with
  * {@code reduceLanes}, whose order changes once the JIT compiles them: logits can move by an ulp between a cold and a
- * warm JVM, never with the batch; this runner's attention sums lanes in a fixed order.) Owned by the inference thread.
+ * warm JVM, never with the batch; attention, here and in {@code Model.forward} alike, is the CPU
+ * {@link io.mopao.engine.cpu.AttentionHead}, which sums lanes in a fixed order.) Owned by the inference thread.
  */
 public final class ModelRunner implements StepRunner {
     private final ModelConfig c;
