@@ -1,7 +1,7 @@
 package io.mopao.cuda.plan;
 
 import io.mopao.engine.serving.kv.BlockCopy;
-import io.mopao.engine.serving.scheduler.ScheduledSequence;
+import io.mopao.engine.serving.runner.StepRows;
 import io.mopao.engine.serving.scheduler.SchedulerOutput;
 
 import java.util.List;
@@ -13,13 +13,13 @@ import java.util.List;
  * tokens[maxTokens] positions[maxTokens] slots[maxTokens] seqIndex[maxTokens] lastRows[maxSeqs]
  * blockTables[maxSeqs][tableWidth] copyPairs[numBlocks][2]
  * </pre>
- * Row r is the r-th scheduled token (sequences in plan order, each sequence's new tokens in position order); its slot
- * is {@code table[pos / blockSize] * blockSize + pos % blockSize}, the index the CPU {@code PagedKvStore} uses; lastRows
- * lists the last row of each sampling sequence. Owned by the runner's (inference) thread.
+ * The rows, last rows and block tables are the engine's {@link StepRows} (planned and checked there, as for the CPU
+ * runner): row r is the r-th scheduled token (sequences in plan order, each sequence's new tokens in position order);
+ * its slot is {@code table[pos / blockSize] * blockSize + pos % blockSize}, the index the CPU {@code PagedKvStore} uses;
+ * lastRows lists the last row of each sampling sequence. Owned by the runner's (inference) thread.
  */
 public final class StepMetadata {
-    private final int vocabSize;
-    private final int blockSize;
+    private final StepRows rows;
     private final int numBlocks;
     private final int maxTokens;
     private final int maxSeqs;
@@ -54,15 +54,14 @@ public final class StepMetadata {
      * @param maxPositions the most positions of one sequence
      */
     public StepMetadata(int vocabSize, int blockSize, int numBlocks, int maxTokens, int maxSeqs, int maxPositions) {
-        if (vocabSize <= 0 || blockSize <= 0 || numBlocks <= 0 || maxTokens <= 0 || maxSeqs <= 0 || maxPositions <= 0) {
-            throw new IllegalArgumentException("step sizes must be positive");
+        if (numBlocks <= 0) {
+            throw new IllegalArgumentException("the KV pool must have blocks: " + numBlocks);
         }
-        this.vocabSize = vocabSize;
-        this.blockSize = blockSize;
+        this.rows = new StepRows(vocabSize, blockSize, maxTokens, maxSeqs, maxPositions);
         this.numBlocks = numBlocks;
         this.maxTokens = maxTokens;
         this.maxSeqs = maxSeqs;
-        this.tableWidth = (maxPositions + blockSize - 1) / blockSize;
+        this.tableWidth = rows.tableWidth();
         this.meta = new int[ints(maxTokens, maxSeqs, tableWidth, numBlocks)];
     }
 
@@ -82,60 +81,32 @@ public final class StepMetadata {
     }
 
     /**
-     * Fills the buffer from a plan.
+     * Fills the buffer from a plan: its rows as {@link StepRows} plans and checks them, then the block tables and copies.
      *
      * @param step the scheduler's plan
      * @return its row, sampling and copy counts
      * @throws IllegalArgumentException when the plan exceeds the runner's sizes or names a token outside the vocabulary
      */
     public Step fill(SchedulerOutput step) {
-        List<ScheduledSequence> seqs = step.scheduled();
-        if (seqs.size() > maxSeqs) {
-            throw new IllegalArgumentException(seqs.size() + " sequences in a step; the runner holds " + maxSeqs);
-        }
         List<BlockCopy> copies = step.copies();
         if (copies.size() > numBlocks) {
             throw new IllegalArgumentException(copies.size() + " block copies in a step; the pool has " + numBlocks + " blocks");
         }
-        int rows = 0;
-        int sampled = 0;
-        for (int s = 0; s < seqs.size(); s++) {
-            ScheduledSequence ss = seqs.get(s);
-            int[] table = ss.blockTable();
-            if (table.length > tableWidth) {
-                throw new IllegalArgumentException("a block table of " + table.length + " blocks exceeds the runner's " + tableWidth);
-            }
-            System.arraycopy(table, 0, meta, tables() + s * tableWidth, table.length);
-            int[] tokens = ss.seq().tokens();
-            if (rows + ss.numNew() > maxTokens) {
-                throw new IllegalArgumentException("more than " + maxTokens + " tokens in a step");
-            }
-            for (int i = 0; i < ss.numNew(); i++) {
-                int pos = ss.start() + i;
-                int token = tokens[pos];
-                if (token < 0 || token >= vocabSize) {
-                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + vocabSize);
-                }
-                int block = pos / blockSize;
-                if (block >= table.length) {
-                    throw new IllegalArgumentException("position " + pos + " of sequence " + ss.seq().id()
-                            + " has no block in its table of " + table.length);
-                }
-                meta[tokens() + rows] = token;
-                meta[positions() + rows] = pos;
-                meta[slots() + rows] = table[block] * blockSize + pos % blockSize;
-                meta[seqIndex() + rows] = s;
-                rows++;
-            }
-            if (ss.sample()) {
-                meta[lastRows() + sampled++] = rows - 1;
-            }
+        int n = rows.plan(step);
+        System.arraycopy(rows.tokens(), 0, meta, tokens(), n);
+        System.arraycopy(rows.positions(), 0, meta, positions(), n);
+        System.arraycopy(rows.slots(), 0, meta, slots(), n);
+        System.arraycopy(rows.seqIndex(), 0, meta, seqIndex(), n);
+        System.arraycopy(rows.lastRows(), 0, meta, lastRows(), rows.sampled());
+        int[][] tables = rows.tables();
+        for (int s = 0; s < rows.sequences(); s++) {
+            System.arraycopy(tables[s], 0, meta, tables() + s * tableWidth, tables[s].length);
         }
         for (int i = 0; i < copies.size(); i++) {
             meta[copyPairs() + 2 * i] = copies.get(i).src();
             meta[copyPairs() + 2 * i + 1] = copies.get(i).dst();
         }
-        return new Step(rows, sampled, copies.size());
+        return new Step(n, rows.sampled(), copies.size());
     }
 
     /** @return the buffer (uploaded whole) */

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +57,7 @@ class EngineParityGpuTest {
     @Test
     void stories260kServesTheSameTextAsTheCpu() {
         DeviceProbe p = Gpu.require();
-        String shared = System.getenv("MOPAO_SHARED_DIR");
-        Path model = Path.of(shared == null ? "../../../shared" : shared).resolve("models/stories260K.gguf");
-        assertTrue(Files.isRegularFile(model), "stories260K.gguf is required on a GPU machine: " + model.toAbsolutePath());
+        Path model = Gpu.stories260k();
         EngineConfig config = EngineConfig.defaults().withKvCacheTokens(4096).withBlockSize(16).withBatch(64, 8).withThreads(2)
                 .withMaxModelLen(512);
         compare(p, model, "tokenizer", config, 0, false);

@@ -6,6 +6,7 @@ import io.mopao.cuda.select.DeviceProbe;
 import io.mopao.engine.gguf.GgmlType;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelOptions;
+import io.mopao.engine.sampling.Sampler;
 import io.mopao.engine.serving.bench.SyntheticModel;
 import io.mopao.engine.serving.kv.KvCacheConfig;
 import io.mopao.engine.serving.runner.ModelRunner;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +53,7 @@ class RunnerParityGpuTest {
     @Test
     void stories260kDecodesLikeTheCpu() {
         DeviceProbe p = Gpu.require();
-        String shared = System.getenv("MOPAO_SHARED_DIR");
-        Path model = Path.of(shared == null ? "../../../shared" : shared).resolve("models/stories260K.gguf");
-        assertTrue(Files.isRegularFile(model), "stories260K.gguf is required on a GPU machine: " + model.toAbsolutePath());
+        Path model = Gpu.stories260k();
         compare(p, model, true);
     }
 
@@ -89,8 +87,8 @@ class RunnerParityGpuTest {
                         return;
                     }
                     for (int s = 0; s < 4; s++) {
-                        int tc = argmax(lc, s * vocab, vocab);
-                        int tg = argmax(lg, s * vocab, vocab);
+                        int tc = Sampler.argmax(lc, s * vocab, vocab);
+                        int tg = Sampler.argmax(lg, s * vocab, vocab);
                         assertEquals(tc, tg, file.getFileName() + " step " + step + " sequence " + s);
                         a.get(s).append(tc);
                         b.get(s).append(tg);
@@ -129,15 +127,5 @@ class RunnerParityGpuTest {
                     : new ScheduledSequence(q, q.numTokens() - 1, 1, table, true));
         }
         return new SchedulerOutput(out, List.of(), List.of(), List.of());
-    }
-
-    private static int argmax(float[] a, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (a[off + i] > a[off + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -3,6 +3,7 @@ package io.mopao.engine.cli;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelOptions;
 import io.mopao.engine.model.State;
+import io.mopao.engine.sampling.Sampler;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class BenchCommand {
                 long t1 = System.nanoTime();
                 int pos = promptTokens;
                 for (int i = 0; i < genTokens; i++) {
-                    logits = model.forward(state, pos++, argmax(logits));
+                    logits = model.forward(state, pos++, Sampler.argmax(logits, 0, logits.length));
                 }
                 long t2 = System.nanoTime();
                 if (r >= 0) {
@@ -67,16 +68,6 @@ final class BenchCommand {
             }
         }
         return 0;
-    }
-
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     static double median(double[] v) {

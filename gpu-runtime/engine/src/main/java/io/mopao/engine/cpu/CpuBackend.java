@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * CPU backend: matmuls are split over output rows across a fixed {@link WorkerPool}; attention over (token, head)
- * pairs. Kernels are the Vector API ones, or the scalar reference ones when {@code vectorized} is false.
+ * pairs, each an {@link AttentionHead} (the serving runner's paged attention runs the same). Kernels are the Vector API
+ * ones, or the scalar reference ones when {@code vectorized} is false.
  */
 public final class CpuBackend implements Backend {
     private static final int ROW_GRAIN = 16;
@@ -23,7 +24,8 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final boolean vectorized;
     private Q8Vector q8 = new Q8Vector(4096);
-    private float[][] scores = new float[0][];
+    /** per worker thread: its attention scratch. */
+    private final AttentionHead[] attentionHeads;
 
     // the current matmul, as fields so that dispatching it allocates nothing
     private Tensor mmW;
@@ -52,6 +54,10 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, boolean vectorized, int nice) {
         this.pool = new WorkerPool(threads, nice);
         this.vectorized = vectorized;
+        this.attentionHeads = new AttentionHead[pool.threads()];
+        for (int i = 0; i < attentionHeads.length; i++) {
+            attentionHeads[i] = new AttentionHead(vectorized, 256);
+        }
     }
 
     @Override
@@ -168,34 +174,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rope(float[] x, int heads, int batch, int startPos, ModelConfig c) {
-        int headDim = c.headDim();
-        int half = c.ropeDim() / 2;
-        float[] inv = c.ropeInvFreq();
         for (int b = 0; b < batch; b++) {
-            int pos = startPos + b;
-            for (int i = 0; i < half; i++) {
-                double angle = pos * (double) inv[i];
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
-                for (int h = 0; h < heads; h++) {
-                    int base = (b * heads + h) * headDim;
-                    int i0 = c.ropeNeox() ? base + i : base + 2 * i;
-                    int i1 = c.ropeNeox() ? base + i + half : base + 2 * i + 1;
-                    float v0 = x[i0];
-                    float v1 = x[i1];
-                    x[i0] = v0 * cos - v1 * sin;
-                    x[i1] = v0 * sin + v1 * cos;
-                }
-            }
+            RotaryEmbedding.rotate(x, b, heads, startPos + b, c);
         }
     }
 
     @Override
     public void attention(float[] out, float[] q, KvCache cache, int layer, int batch, int startPos, ModelConfig config) {
         int need = startPos + batch;
-        if (scores.length < pool.threads() || scores[0].length < need) {
-            float[][] s = new float[pool.threads()][Math.max(need, 256)];
-            scores = s;
+        for (AttentionHead head : attentionHeads) {
+            head.reserve(need);
         }
         atOut = out;
         atQ = q;
@@ -222,65 +210,12 @@ public final class CpuBackend implements Backend {
         int group = c.heads() / c.kvHeads();
         float[] keys = atCache.keys(atLayer);
         float[] values = atCache.values(atLayer);
-        float[] att = scores[worker];
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        AttentionHead head = attentionHeads[worker];
         for (int job = from; job < to; job++) {
             int b = job / c.heads();
             int h = job % c.heads();
-            int pos = atStart + b;
             int qo = b * qDim + h * headDim;
-            int ko = (h / group) * headDim;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t <= pos; t++) {
-                int ki = t * kvDim + ko;
-                float s = (vectorized ? dot(atQ, qo, keys, ki, headDim) : dotScalar(atQ, qo, keys, ki, headDim)) * scale;
-                att[t] = s;
-                max = Math.max(max, s);
-            }
-            float sum = 0;
-            for (int t = 0; t <= pos; t++) {
-                float e = (float) Math.exp(att[t] - max);
-                att[t] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            int oo = b * qDim + h * headDim;
-            java.util.Arrays.fill(atOut, oo, oo + headDim, 0f);
-            for (int t = 0; t <= pos; t++) {
-                axpy(atOut, oo, values, t * kvDim + ko, att[t] * inv, headDim);
-            }
-        }
-    }
-
-    private static float dotScalar(float[] a, int ao, float[] b, int bo, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        var sp = FloatVector.SPECIES_PREFERRED;
-        int i = 0;
-        float s = 0;
-        if (n >= sp.length()) {
-            FloatVector acc = FloatVector.zero(sp);
-            int bound = sp.loopBound(n);
-            for (; i < bound; i += sp.length()) {
-                acc = FloatVector.fromArray(sp, a, ao + i).fma(FloatVector.fromArray(sp, b, bo + i), acc);
-            }
-            s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
-    }
-
-    private static void axpy(float[] y, int yo, float[] x, int xo, float a, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += a * x[xo + i];
+            head.attend(atOut, qo, atQ, qo, keys, values, kvDim, (h / group) * headDim, headDim, atStart + b, null, 1);
         }
     }
 

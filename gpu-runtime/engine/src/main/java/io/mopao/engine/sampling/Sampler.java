@@ -169,6 +169,25 @@ public final class Sampler {
         }
     }
 
+    /**
+     * The greedy pick without a sampler (benchmarks and tests that decode greedily from raw logits): the largest of
+     * {@code logits[offset, offset + n)}, the lowest index on ties, as the step at temperature 0 picks.
+     *
+     * @param logits a row of logits (or several rows)
+     * @param offset where the row starts
+     * @param n      its length
+     * @return the index of the largest in the row (relative to {@code offset}); 0 when none is larger than the first
+     */
+    public static int argmax(float[] logits, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (logits[offset + i] > logits[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     private int argmax() {
         int best = -1;
         float bestLogit = Float.NEGATIVE_INFINITY;

@@ -139,12 +139,18 @@ class ForwardReferenceTest {
         assertEquals("unsupported model architecture 'mamba' (supported: llama, qwen2)", e.getMessage());
     }
 
-    @Test
-    void rejectsTensorWithWrongShape() {
-        Path file = dir.resolve("s.gguf");
+    /** A one-layer llama (dim 32, 4 heads, ffn 64) with its token embedding (10 tokens) and no other tensor yet. */
+    private static GgufWriter oneLayerLlamaWithEmbedding() {
         GgufWriter w = new GgufWriter().putString("general.architecture", "llama").putUInt32("llama.embedding_length", 32)
                 .putUInt32("llama.block_count", 1).putUInt32("llama.feed_forward_length", 64).putUInt32("llama.attention.head_count", 4);
         w.addTensor("token_embd.weight", GgmlType.F32, new float[32 * 10], 32, 10);
+        return w;
+    }
+
+    @Test
+    void rejectsTensorWithWrongShape() {
+        Path file = dir.resolve("s.gguf");
+        GgufWriter w = oneLayerLlamaWithEmbedding();
         w.addTensor("blk.0.attn_norm.weight", GgmlType.F32, new float[32], 32);
         w.addTensor("blk.0.attn_q.weight", GgmlType.F32, new float[32 * 16], 32, 16);
         w.write(file);
@@ -155,9 +161,7 @@ class ForwardReferenceTest {
     @Test
     void rejectsMissingTensor() {
         Path file = dir.resolve("t.gguf");
-        GgufWriter w = new GgufWriter().putString("general.architecture", "llama").putUInt32("llama.embedding_length", 32)
-                .putUInt32("llama.block_count", 1).putUInt32("llama.feed_forward_length", 64).putUInt32("llama.attention.head_count", 4);
-        w.addTensor("token_embd.weight", GgmlType.F32, new float[32 * 10], 32, 10);
+        GgufWriter w = oneLayerLlamaWithEmbedding();
         w.write(file);
         GgufException e = assertThrows(GgufException.class, () -> Model.load(file, ModelOptions.defaults()));
         assertEquals("invalid model: tensor 'blk.0.attn_norm.weight' is missing", e.getMessage());

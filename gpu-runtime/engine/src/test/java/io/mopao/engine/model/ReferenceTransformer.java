@@ -6,7 +6,7 @@ import io.mopao.engine.tensor.Tensor;
  * A plain float64 transformer, written from the math, used to check {@link Model#forward}: it recomputes the whole
  * sequence without a cache from the dequantised weights.
  */
-final class ReferenceTransformer {
+public final class ReferenceTransformer {
     private final ModelConfig c;
     private final double[] embedding;
     private final double[][][] layers;
@@ -51,6 +51,44 @@ final class ReferenceTransformer {
         return out;
     }
 
+    /**
+     * Causal attention of one query head at position {@code t}, in float64: {@code out += sum_u p_u v_u} with
+     * {@code p = softmax(q . k_u / sqrt(hd))}, {@code u = 0..t}.
+     *
+     * @param q         the query row; the head's at {@code [qOffset, qOffset + hd)}
+     * @param qOffset   where the head starts in {@code q}
+     * @param k         keys per position; the head's KV group at {@code [kvOffset, kvOffset + hd)}
+     * @param v         values per position, laid out as the keys
+     * @param kvOffset  where the head's KV group starts in a position's keys and values
+     * @param hd        head size
+     * @param t         the query's position
+     * @param out       accumulated into at {@code [outOffset, outOffset + hd)}
+     * @param outOffset where the head's output starts
+     */
+    public static void attendHead(double[] q, int qOffset, double[][] k, double[][] v, int kvOffset, int hd, int t, double[] out,
+                                  int outOffset) {
+        double[] s = new double[t + 1];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u <= t; u++) {
+            double dot = 0;
+            for (int i = 0; i < hd; i++) {
+                dot += q[qOffset + i] * k[u][kvOffset + i];
+            }
+            s[u] = dot / Math.sqrt(hd);
+            max = Math.max(max, s[u]);
+        }
+        double sum = 0;
+        for (int u = 0; u <= t; u++) {
+            s[u] = Math.exp(s[u] - max);
+            sum += s[u];
+        }
+        for (int u = 0; u <= t; u++) {
+            for (int i = 0; i < hd; i++) {
+                out[outOffset + i] += s[u] / sum * v[u][kvOffset + i];
+            }
+        }
+    }
+
     /** Logits after the last of {@code tokens} (positions 0..n-1). */
     double[] logits(int[] tokens) {
         int n = tokens.length;
@@ -75,26 +113,7 @@ final class ReferenceTransformer {
                 double[] att = new double[c.heads() * hd];
                 for (int h = 0; h < c.heads(); h++) {
                     int kh = h / (c.heads() / c.kvHeads());
-                    double[] s = new double[t + 1];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int u = 0; u <= t; u++) {
-                        double dot = 0;
-                        for (int i = 0; i < hd; i++) {
-                            dot += q[t][h * hd + i] * k[u][kh * hd + i];
-                        }
-                        s[u] = dot / Math.sqrt(hd);
-                        max = Math.max(max, s[u]);
-                    }
-                    double sum = 0;
-                    for (int u = 0; u <= t; u++) {
-                        s[u] = Math.exp(s[u] - max);
-                        sum += s[u];
-                    }
-                    for (int u = 0; u <= t; u++) {
-                        for (int i = 0; i < hd; i++) {
-                            att[h * hd + i] += s[u] / sum * v[u][kh * hd + i];
-                        }
-                    }
+                    attendHead(q[t], h * hd, k, v, kh * hd, hd, t, att, h * hd);
                 }
                 x[t] = add(x[t], matvec(lw[7], att));
                 double[] xn = rmsnorm(x[t], lw[8]);

@@ -1,5 +1,6 @@
 package io.mopao.engine.model;
 
+import io.mopao.engine.sampling.Sampler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,13 +30,7 @@ class StoriesGoldenTest {
     }
 
     static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return Sampler.argmax(v, 0, v.length);
     }
 
     @ParameterizedTest(name = "threads={0} chunk={1} vectorized={2}")

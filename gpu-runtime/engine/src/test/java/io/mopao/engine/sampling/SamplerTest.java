@@ -43,6 +43,17 @@ class SamplerTest {
     }
 
     @Test
+    void staticArgmaxPicksTheLowestIndexOfTheLargestWithinItsRow() {
+        float[] rows = {9f, 1f, 3f, 3f, 2f, 0f, -1f, 5f, 5f};
+        assertEquals(1, Sampler.argmax(rows, 1, 4), "row 1..4: the first of the two 3s");
+        assertEquals(2, Sampler.argmax(rows, 5, 4), "row 5..8: the first of the two 5s, relative to the row");
+        assertEquals(0, Sampler.argmax(rows, 0, rows.length));
+        float[] logits = randomLogits(1000, 3);
+        int greedy = new Sampler(SamplingParams.greedy(), 1000).sample(logits, NO_HISTORY, 0);
+        assertEquals(greedy, Sampler.argmax(logits, 0, logits.length), "the pick of a greedy sampler");
+    }
+
+    @Test
     void sameSeedGivesTheSameTokens() {
         SamplingParams params = SamplingParams.defaults(42).withTemperature(1.2f);
         assertArrayEquals(run(params, 200), run(params, 200));

@@ -5,12 +5,9 @@ import io.mopao.engine.model.ModelOptions;
 import io.mopao.engine.model.ReferenceGenerations;
 import io.mopao.engine.model.SharedModels;
 import io.mopao.engine.sampling.SamplingParams;
-import io.mopao.engine.serving.bench.SyntheticModel;
 import io.mopao.engine.tokenizer.Tokenizer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,19 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * streamed or not, with its prefix cached or not, chunked or not, preempted or not.
  */
 class EngineDeterminismTest {
-    @TempDir
-    static Path dir;
-    static Model tiny;
-
-    @BeforeAll
-    static void load() {
-        tiny = Model.load(SyntheticModel.tiny().write(dir.resolve("tiny.gguf")), ModelOptions.defaults().withThreads(2));
-    }
-
-    @AfterAll
-    static void close() {
-        tiny.close();
-    }
+    @RegisterExtension
+    static final TinyModelFixture TINY = new TinyModelFixture();
 
     /** 16 requests: 4 personas of 24 shared tokens, each with its own turn; half greedy, half seeded sampling. */
     static List<GenerationRequest> tinyRequests() {
@@ -121,6 +107,7 @@ class EngineDeterminismTest {
 
     @Test
     void tinyModelGivesTheSameTokensInEveryBatchingScenario() {
+        Model tiny = TINY.model();
         List<GenerationRequest> requests = tinyRequests();
         Map<String, Completion> alone = run(tiny, null, base().withPrefixCaching(false), requests, 1, false);
         assertEquals(0, lastStats.cachedPromptTokens());

@@ -1,18 +1,13 @@
 package io.mopao.engine.serving;
 
 import io.mopao.engine.model.Model;
-import io.mopao.engine.model.ModelOptions;
-import io.mopao.engine.serving.bench.SyntheticModel;
 import io.mopao.engine.serving.runner.RunnerSpec;
 import io.mopao.engine.serving.runner.StepRunner;
 import io.mopao.engine.serving.runner.StepRunnerFactory;
 import io.mopao.engine.serving.scheduler.SchedulerOutput;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,19 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot be built fails the engine instead of being replaced.
  */
 class EngineRunnerTest {
-    @TempDir
-    static Path dir;
-    static Model tiny;
-
-    @BeforeAll
-    static void load() {
-        tiny = Model.load(SyntheticModel.tiny().write(dir.resolve("tiny.gguf")), ModelOptions.defaults().withThreads(2));
-    }
-
-    @AfterAll
-    static void close() {
-        tiny.close();
-    }
+    @RegisterExtension
+    static final TinyModelFixture TINY = new TinyModelFixture();
 
     /** The CPU runner, counting the steps it is given and whether it was closed. */
     static final class CountingRunner implements StepRunner {
@@ -80,6 +64,7 @@ class EngineRunnerTest {
 
     @Test
     void theEngineStepsThroughTheRunnerItsFactoryBuilt() {
+        Model tiny = TINY.model();
         EngineConfig config = EngineDeterminismTest.base().withBatch(64, 8);
         List<GenerationRequest> requests = EngineDeterminismTest.tinyRequests();
         Map<String, Completion> expected = EngineDeterminismTest.run(tiny, null, config, requests, 8, false);
@@ -120,6 +105,7 @@ class EngineRunnerTest {
 
     @Test
     void aRunnerThatCannotBeBuiltFailsTheEngine() {
+        Model tiny = TINY.model();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Engine(tiny, null, EngineDeterminismTest.base(),
                 s -> {
                     throw new IllegalStateException("the device has 1 GiB free, the runner needs 2 GiB");
@@ -129,6 +115,7 @@ class EngineRunnerTest {
 
     @Test
     void runnerSizesMustBePositive() {
+        Model tiny = TINY.model();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunnerSpec(tiny.config(), tiny.weights(),
                 tiny.backend(), EngineDeterminismTest.base().kvCacheConfig(1, 8), 0, 4, 64, 1));
         assertTrue(e.getMessage().contains("maxTokens 0"), e.getMessage());

@@ -1,15 +1,13 @@
 package io.mopao.engine.serving.runner;
 
+import io.mopao.engine.cpu.RotaryEmbedding;
 import io.mopao.engine.cpu.WorkerPool;
 import io.mopao.engine.model.Backend;
 import io.mopao.engine.model.LayerWeights;
 import io.mopao.engine.model.ModelConfig;
 import io.mopao.engine.model.ModelWeights;
 import io.mopao.engine.serving.kv.BlockCopy;
-import io.mopao.engine.serving.scheduler.ScheduledSequence;
 import io.mopao.engine.serving.scheduler.SchedulerOutput;
-
-import java.util.List;
 
 /**
  * Runs one scheduler step as one forward pass over every scheduled token of every sequence: the tokens are stacked
@@ -18,9 +16,10 @@ import java.util.List;
  * every token of the batch); attention reads each sequence's own KV through its block table ({@link PagedKvStore}).
  * Then the classifier runs on the last row of each sequence that samples. Every row goes through the same operations
  * as in {@code Model.forward}, and no row's arithmetic depends on the other rows, so a sequence's logits do not depend
- * on whether it runs alone, batched, chunked or from cached KV. (The backend's vector dot products sum lanes with
+ * on whether it runs alone, batched, chunked or from cached KV. (The backend's vector matmul kernels sum lanes with
  * {@code reduceLanes}, whose order changes once the JIT compiles them: logits can move by an ulp between a cold and a
- * warm JVM, never with the batch; this runner's attention sums lanes in a fixed order.) Owned by the inference thread.
+ * warm JVM, never with the batch; attention, here and in {@code Model.forward} alike, is the CPU
+ * {@link io.mopao.engine.cpu.AttentionHead}, which sums lanes in a fixed order.) Owned by the inference thread.
  */
 public final class ModelRunner implements StepRunner {
     private final ModelConfig c;
@@ -29,8 +28,6 @@ public final class ModelRunner implements StepRunner {
     private final PagedKvStore store;
     private final WorkerPool pool;
     private final PagedAttention attention;
-    private final int maxTokens;
-    private final int maxSeqs;
 
     /** residual stream: {@code [maxTokens, dim]}. */
     private final float[] x;
@@ -52,12 +49,8 @@ public final class ModelRunner implements StepRunner {
     private final float[] last;
     /** logits of the sampling sequences: {@code [maxSeqs, vocabSize]}. */
     private final float[] logits;
-    /** per row: token, position, slot, sequence index. */
-    private final int[] rowToken;
-    private final int[] rowPos;
-    private final int[] rowSlot;
-    private final int[] rowSeq;
-    private final int[][] tables;
+    /** per row: token, position, slot, sequence index; per sequence: block table. */
+    private final StepRows rows;
 
     /**
      * @param config        the model's configuration
@@ -84,8 +77,6 @@ public final class ModelRunner implements StepRunner {
         this.weights = weights;
         this.be = backend;
         this.store = store;
-        this.maxTokens = maxTokens;
-        this.maxSeqs = maxSeqs;
         this.pool = new WorkerPool(threads, nice);
         this.attention = new PagedAttention(config, pool, vectorized, maxPositions);
         int dim = c.dim();
@@ -99,11 +90,7 @@ public final class ModelRunner implements StepRunner {
         this.hb2 = new float[maxTokens * c.ffnDim()];
         this.last = new float[maxSeqs * dim];
         this.logits = new float[maxSeqs * c.vocabSize()];
-        this.rowToken = new int[maxTokens];
-        this.rowPos = new int[maxTokens];
-        this.rowSlot = new int[maxTokens];
-        this.rowSeq = new int[maxTokens];
-        this.tables = new int[maxSeqs][];
+        this.rows = new StepRows(c.vocabSize(), store.blockSize(), maxTokens, maxSeqs, maxPositions);
     }
 
     public PagedKvStore store() {
@@ -121,56 +108,32 @@ public final class ModelRunner implements StepRunner {
     }
 
     /**
-     * Executes a step: block copies, then one forward pass over all scheduled tokens.
+     * Executes a step: its rows planned and checked ({@link StepRows}, as the CUDA runner's), block copies, then one
+     * forward pass over all scheduled tokens.
      *
      * @param step the scheduler's plan
      * @return logits {@code [S, vocabSize]} for the S sequences with {@code sample()} set, in plan order (owned by
      *         the runner, overwritten by the next call)
+     * @throws IllegalArgumentException when the plan exceeds the runner's sizes or names a token outside the vocabulary
+     *                                  (nothing ran)
      */
     @Override
     public float[] execute(SchedulerOutput step) {
+        // the plan is checked before anything runs: a refused step leaves the KV pool as it was
+        int n = rows.plan(step);
         for (BlockCopy copy : step.copies()) {
             store.copyBlock(copy.src(), copy.dst());
         }
-        List<ScheduledSequence> seqs = step.scheduled();
-        if (seqs.isEmpty()) {
+        if (n == 0) {
             return logits;
         }
-        if (seqs.size() > maxSeqs) {
-            throw new IllegalArgumentException(seqs.size() + " sequences in a step; the runner holds " + maxSeqs);
-        }
-        int rows = 0;
-        for (int s = 0; s < seqs.size(); s++) {
-            ScheduledSequence ss = seqs.get(s);
-            tables[s] = ss.blockTable();
-            int[] tokens = ss.seq().tokens();
-            if (rows + ss.numNew() > maxTokens) {
-                throw new IllegalArgumentException("more than " + maxTokens + " tokens in a step");
-            }
-            for (int i = 0; i < ss.numNew(); i++) {
-                int pos = ss.start() + i;
-                int token = tokens[pos];
-                if (token < 0 || token >= c.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
-                }
-                rowToken[rows] = token;
-                rowPos[rows] = pos;
-                rowSlot[rows] = store.slot(ss.blockTable(), pos);
-                rowSeq[rows] = s;
-                rows++;
-            }
-        }
-        forward(rows);
+        forward(n);
         // 11. final norm of each sampling sequence's last row and the classifier, batched
         int dim = c.dim();
-        int sampled = 0;
-        int row = 0;
-        for (ScheduledSequence ss : seqs) {
-            row += ss.numNew();
-            if (ss.sample()) {
-                System.arraycopy(x, (row - 1) * dim, last, sampled * dim, dim);
-                sampled++;
-            }
+        int sampled = rows.sampled();
+        int[] lastRows = rows.lastRows();
+        for (int s = 0; s < sampled; s++) {
+            System.arraycopy(x, lastRows[s] * dim, last, s * dim, dim);
         }
         if (sampled > 0) {
             be.rmsnorm(last, last, weights.outputNorm(), dim, sampled, c.normEps());
@@ -182,6 +145,8 @@ public final class ModelRunner implements StepRunner {
     private void forward(int n) {
         int dim = c.dim();
         int kvDim = c.kvDim();
+        int[] rowToken = rows.tokens();
+        int[] rowSlot = rows.slots();
         // 1. token embeddings: x[t] = E[token_t]
         for (int t = 0; t < n; t++) {
             be.embed(weights.tokenEmbedding(), rowToken[t], x, t * dim);
@@ -210,7 +175,7 @@ public final class ModelRunner implements StepRunner {
                 System.arraycopy(v, t * kvDim, values, rowSlot[t] * kvDim, kvDim);
             }
             // 6. causal attention of each row over its own sequence's blocks
-            attention.run(att, q, store, l, n, rowPos, rowSeq, tables);
+            attention.run(att, q, store, l, n, rows.positions(), rows.seqIndex(), rows.tables());
             // 7. output projection and residual: x += Wo att
             be.matmul(w.wo(), att, xb, n);
             be.add(x, xb, n * dim);
@@ -228,26 +193,9 @@ public final class ModelRunner implements StepRunner {
 
     /** The CPU backend's rotary embedding, with a position per row. */
     private void rope(float[] m, int heads, int n) {
-        int headDim = c.headDim();
-        int half = c.ropeDim() / 2;
-        float[] inv = c.ropeInvFreq();
-        boolean neox = c.ropeNeox();
+        int[] rowPos = rows.positions();
         for (int b = 0; b < n; b++) {
-            int pos = rowPos[b];
-            for (int i = 0; i < half; i++) {
-                double angle = pos * (double) inv[i];
-                float cos = (float) Math.cos(angle);
-                float sin = (float) Math.sin(angle);
-                for (int h = 0; h < heads; h++) {
-                    int base = (b * heads + h) * headDim;
-                    int i0 = neox ? base + i : base + 2 * i;
-                    int i1 = neox ? base + i + half : base + 2 * i + 1;
-                    float v0 = m[i0];
-                    float v1 = m[i1];
-                    m[i0] = v0 * cos - v1 * sin;
-                    m[i1] = v0 * sin + v1 * cos;
-                }
-            }
+            RotaryEmbedding.rotate(m, b, heads, rowPos[b], c);
         }
     }
 

@@ -80,7 +80,7 @@ public final class PagedKvStore {
      * @return the slot that holds it
      */
     public int slot(int[] blockTable, int pos) {
-        return blockTable[pos / blockSize] * blockSize + pos % blockSize;
+        return StepRows.slot(blockTable, blockSize, pos);
     }
 
     /**

@@ -3,7 +3,9 @@ package io.mopao.engine.serving.runner;
 import io.mopao.engine.model.Model;
 import io.mopao.engine.model.ModelOptions;
 import io.mopao.engine.model.State;
+import io.mopao.engine.sampling.Sampler;
 import io.mopao.engine.serving.bench.SyntheticModel;
+import io.mopao.engine.serving.kv.BlockCopy;
 import io.mopao.engine.serving.kv.KvCacheConfig;
 import io.mopao.engine.serving.kv.KvCacheManager;
 import io.mopao.engine.serving.scheduler.ScheduledSequence;
@@ -11,6 +13,7 @@ import io.mopao.engine.serving.scheduler.Scheduler;
 import io.mopao.engine.serving.scheduler.SchedulerConfig;
 import io.mopao.engine.serving.scheduler.SchedulerOutput;
 import io.mopao.engine.serving.scheduler.Sequence;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,14 +96,34 @@ class ModelRunnerTest {
         }
     }
 
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
+    /** The plan is checked before anything runs: a refused step does not copy blocks or write KV. */
+    @Test
+    void aRefusedStepChangesNoKv(@TempDir Path dir) {
+        Path file = SyntheticModel.tiny().write(dir.resolve("tiny.gguf"));
+        try (Model model = Model.load(file, ModelOptions.defaults().withThreads(1))) {
+            int vocab = model.config().vocabSize();
+            PagedKvStore store = new PagedKvStore(new KvCacheConfig(4, 8, true), model.config().layers(), model.config().kvDim());
+            Arrays.fill(store.keys(0), 0, 4 * model.config().kvDim(), 1f);
+            try (ModelRunner runner = new ModelRunner(model.config(), model.weights(), model.backend(), store, 16, 4, 32, 1, true)) {
+                Sequence good = new Sequence(1, new int[] {1, 2, 3}, 4, 0, Long.MAX_VALUE);
+                Sequence bad = new Sequence(2, new int[] {1, vocab}, 4, 0, Long.MAX_VALUE);
+                SchedulerOutput step = new SchedulerOutput(List.of(new ScheduledSequence(good, 0, 3, new int[] {2}, true),
+                        new ScheduledSequence(bad, 0, 2, new int[] {3}, true)), List.of(new BlockCopy(0, 1)), List.of(), List.of());
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> runner.execute(step));
+                assertEquals("token id " + vocab + " is outside the vocabulary of " + vocab, e.getMessage());
+                float[] untouched = new float[store.keys(0).length];
+                Arrays.fill(untouched, 0, 4 * model.config().kvDim(), 1f);
+                for (int l = 0; l < store.layers(); l++) {
+                    assertArrayEquals(l == 0 ? untouched : new float[untouched.length], store.keys(l),
+                            "keys of layer " + l);
+                }
             }
         }
-        return best;
+    }
+
+    static int argmax(float[] v) {
+        return Sampler.argmax(v, 0, v.length);
     }
 
     private static int[] concat(int[] a, int... b) {
