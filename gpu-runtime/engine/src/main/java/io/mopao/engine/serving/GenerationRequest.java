@@ -51,7 +51,22 @@ public record GenerationRequest(String requestId, int[] promptTokens, SamplingPa
      * @return the request
      */
     public static GenerationRequest ofChat(String requestId, RenderedPrompt prompt, Tokenizer tokenizer, SamplingParams params) {
-        int[] tokens = tokenizer.encode(prompt.text(), tokenizer.addBosByDefault(), true);
+        return ofChat(requestId, prompt, tokenizer.encode(prompt.text(), tokenizer.addBosByDefault(), true), tokenizer, params);
+    }
+
+    /**
+     * As {@link #ofChat(String, RenderedPrompt, Tokenizer, SamplingParams)} for a prompt the caller has already encoded
+     * (with {@code tokenizer.encode(prompt.text(), tokenizer.addBosByDefault(), true)}), to count it against a budget.
+     *
+     * @param requestId the caller's id
+     * @param prompt    the rendered conversation
+     * @param tokens    its encoding
+     * @param tokenizer the model's tokenizer
+     * @param params    sampling parameters
+     * @return the request
+     */
+    public static GenerationRequest ofChat(String requestId, RenderedPrompt prompt, int[] tokens, Tokenizer tokenizer,
+                                           SamplingParams params) {
         List<String> stops = new ArrayList<>(params.stop());
         Set<Integer> ids = new HashSet<>(params.stopTokenIds());
         for (int id : prompt.stopTokenIds(tokenizer)) {

@@ -70,7 +70,8 @@ public final class TurnPrompt {
         Tokenizer tok = model.tokenizer();
         int dropped = 0;
         RenderedPrompt prompt = render(model, kept, speaker, continuation);
-        int tokens = count(tok, prompt);
+        int[] encoded = encode(tok, prompt);
+        int tokens = encoded.length;
         if (tokens > budget) {
             // estimate first (cost of each segment alone), then confirm with exact renders
             int excess = tokens - budget;
@@ -84,7 +85,8 @@ public final class TurnPrompt {
                 excess -= tok.encode(victim.message.namedContent()).length + 2;
             }
             prompt = render(model, kept, speaker, continuation);
-            tokens = count(tok, prompt);
+            encoded = encode(tok, prompt);
+            tokens = encoded.length;
             while (tokens > budget) {
                 Indexed victim = victim(kept);
                 if (victim == null) {
@@ -95,7 +97,8 @@ public final class TurnPrompt {
                 kept.remove(victim);
                 dropped++;
                 prompt = render(model, kept, speaker, continuation);
-                tokens = count(tok, prompt);
+                encoded = encode(tok, prompt);
+                tokens = encoded.length;
             }
         }
         List<String> stops = new ArrayList<>(params.stop());
@@ -105,7 +108,7 @@ public final class TurnPrompt {
             }
         }
         SamplingParams withStops = params.withStops(stops, params.stopTokenIds());
-        return new Rendered(GenerationRequest.ofChat(requestId, prompt, tok, withStops), dropped);
+        return new Rendered(GenerationRequest.ofChat(requestId, prompt, encoded, tok, withStops), dropped);
     }
 
     /**
@@ -142,13 +145,14 @@ public final class TurnPrompt {
      */
     public static GenerationRequest chat(ServedModel model, String requestId, List<ChatMessage> messages, SamplingParams params) {
         RenderedPrompt prompt = model.template().render(messages, true);
-        int tokens = count(model.tokenizer(), prompt);
+        int[] encoded = encode(model.tokenizer(), prompt);
+        int tokens = encoded.length;
         int budget = model.contextLength() - params.maxTokens();
         if (tokens > budget) {
             throw new UnservableRequestException("context_length_exceeded", "messages", "this model's context is "
                 + model.contextLength() + " tokens; the messages need " + tokens + " and max_tokens asks for " + params.maxTokens());
         }
-        return GenerationRequest.ofChat(requestId, prompt, model.tokenizer(), params);
+        return GenerationRequest.ofChat(requestId, prompt, encoded, model.tokenizer(), params);
     }
 
     private record Indexed(int index, PromptSegment segment, ChatMessage message) {
@@ -196,8 +200,9 @@ public final class TurnPrompt {
         return stops;
     }
 
-    private static int count(Tokenizer tok, RenderedPrompt p) {
-        return tok.encode(p.text(), tok.addBosByDefault(), true).length;
+    /** The prompt's tokens, encoded as {@link GenerationRequest#ofChat} would: counted, then handed to it. */
+    private static int[] encode(Tokenizer tok, RenderedPrompt p) {
+        return tok.encode(p.text(), tok.addBosByDefault(), true);
     }
 
     private static String blankToNull(String s) {

@@ -91,6 +91,9 @@ public final class WorkerPool implements AutoCloseable {
     private static final String PATH = "kafka";
     private static final int REMEMBERED = 10_000;
     private static final long CANCEL_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final java.util.regex.Pattern TRACEPARENT_FORMAT =
+        java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final WorkerSettings settings;
     private final ModelRegistry models;
@@ -797,12 +800,11 @@ public final class WorkerPool implements AutoCloseable {
      */
     static String childTraceparent(String parent) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        String span = String.format("%016x", rnd.nextLong() | 1L);
-        if (parent != null && parent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
-            String[] p = parent.split("-");
-            return "00-" + p[1] + "-" + span + "-" + p[3];
+        String span = HEX.toHexDigits(rnd.nextLong() | 1L);
+        if (parent != null && TRACEPARENT_FORMAT.matcher(parent).matches()) {
+            return "00-" + parent.substring(3, 35) + "-" + span + "-" + parent.substring(53);
         }
-        return "00-" + String.format("%016x%016x", rnd.nextLong(), rnd.nextLong() | 1L) + "-" + span + "-01";
+        return "00-" + HEX.toHexDigits(rnd.nextLong()) + HEX.toHexDigits(rnd.nextLong() | 1L) + "-" + span + "-01";
     }
 
     private static <V> Map<String, V> lru() {
