@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # CPU benchmark of the Mopao engine: prints a Markdown table of prompt-processing and generation speed at 1 and 2
 # threads for stories260K and for a generated random-weight 134M-parameter Llama (dim 768, 12 layers, 12 heads,
-# 12 KV heads, FFN 2048, vocab 32000, untied output) in F32, Q8_0 and Q4_0 (every 2-D tensor in that type, norms F32).
+# 12 KV heads, FFN 2048, vocab 32000, untied output) in F32, Q8_0, Q4_0, Q4_K and Q6_K (every 2-D tensor in that type,
+# norms F32; --types picks a subset).
 # The generated models go to a temporary directory that is removed at the end; nothing is written to the repo.
 #
-#   gpu-runtime/scripts/bench-cpu.sh [--threads "1 2"] [--prompt-tokens 128] [--gen-tokens 64] [--repeats 5]
+#   gpu-runtime/scripts/bench-cpu.sh [--threads "1 2"] [--types "F32 Q8_0 Q4_0 Q4_K Q6_K"] [--prompt-tokens 128]
+#                                    [--gen-tokens 64] [--repeats 5]
 #
 # Environment: MOPAO_SHARED_DIR (folder holding models/stories260K.gguf; default ../shared next to the repo),
 # JAVA_HOME (default temurin 25).
@@ -15,9 +17,11 @@ threads="1 2"
 prompt_tokens=128
 gen_tokens=64
 repeats=5
+types="F32 Q8_0 Q4_0 Q4_K Q6_K"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
+    --types) types="$2"; shift 2 ;;
     --prompt-tokens) prompt_tokens="$2"; shift 2 ;;
     --gen-tokens) gen_tokens="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
@@ -35,7 +39,7 @@ fi
 
 tmp="$(mktemp -d -t mopao-bench.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
-for type in F32 Q8_0 Q4_0; do
+for type in $types; do
   "$engine" random-model --out "$tmp/llama134m-$type.gguf" --type "$type" --dim 768 --layers 12 --heads 12 --kv-heads 12 \
     --ffn 2048 --vocab 32000 >/dev/null
 done
@@ -66,7 +70,7 @@ run() {
 for t in $threads; do
   run "stories260K (F32)" "$stories" "$t"
 done
-for type in F32 Q8_0 Q4_0; do
+for type in $types; do
   for t in $threads; do
     run "llama 134M $type" "$tmp/llama134m-$type.gguf" "$t"
   done
