@@ -60,7 +60,11 @@ public final class EventSerde {
     }
 
     public byte[] toBytes(EventEnvelope<?> envelope) {
-        return toJson(envelope).getBytes(StandardCharsets.UTF_8);
+        try {
+            return mapper.writeValueAsBytes(envelope);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("cannot serialise event " + envelope.type() + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Reads an envelope, whatever its type. */
