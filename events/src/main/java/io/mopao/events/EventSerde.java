@@ -3,12 +3,15 @@ package io.mopao.events;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,10 +70,19 @@ public final class EventSerde {
         }
     }
 
-    /** Reads an envelope, whatever its type. */
+    /**
+     * Reads an envelope, whatever its type. Well-formed events take one pass: the envelope's attributes are read as
+     * small JSON values and {@code data} straight into the event record, since {@code type} comes before it (as this
+     * serde writes it). Anything else — {@code data} first, invalid JSON, data of the wrong shape — is read again as a
+     * tree, which names the problem; both paths run the same checks in the same order.
+     */
     public EventEnvelope<MopaoEvent> parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             throw new MalformedEventException("empty record value (expected a CloudEvents JSON envelope)");
+        }
+        EventEnvelope<MopaoEvent> streamed = parseStreaming(bytes);
+        if (streamed != null) {
+            return streamed;
         }
         JsonNode root;
         try {
@@ -80,7 +92,47 @@ public final class EventSerde {
         } catch (IOException e) {
             throw new MalformedEventException("unreadable record value: " + e.getMessage(), e);
         }
-        return parse(root);
+        if (root == null || !root.isObject()) {
+            throw new MalformedEventException("event must be a JSON object");
+        }
+        return envelope(root, null);
+    }
+
+    /** The one-pass read of a well-formed event; null when it does not apply (the tree read then decides). */
+    private EventEnvelope<MopaoEvent> parseStreaming(byte[] bytes) {
+        ObjectNode attributes = mapper.createObjectNode();
+        MopaoEvent data = null;
+        EventType dataType = null;
+        try (JsonParser p = mapper.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!"data".equals(field)) {
+                    attributes.set(field, mapper.readTree(p));
+                    continue;
+                }
+                dataType = value == JsonToken.START_OBJECT && data == null ? knownType(attributes) : null;
+                if (dataType == null) {
+                    return null;
+                }
+                data = mapper.readValue(p, dataType.recordClass());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (data == null || dataType != knownType(attributes)) {
+            return null;
+        }
+        return envelope(attributes, data);
+    }
+
+    /** The event type named by {@code type}, or null (absent, not a string, unknown). */
+    private static EventType knownType(JsonNode attributes) {
+        JsonNode type = attributes.get("type");
+        return type == null || !type.isTextual() ? null : EventType.byCeType(type.asText()).orElse(null);
     }
 
     public EventEnvelope<MopaoEvent> parse(String json) {
@@ -98,10 +150,8 @@ public final class EventSerde {
         return typed;
     }
 
-    private EventEnvelope<MopaoEvent> parse(JsonNode root) {
-        if (root == null || !root.isObject()) {
-            throw new MalformedEventException("event must be a JSON object");
-        }
+    /** Checks the envelope's attributes and builds it; {@code parsed} is its data already read, or null to convert root's. */
+    private EventEnvelope<MopaoEvent> envelope(JsonNode root, MopaoEvent parsed) {
         String specversion = requiredText(root, "specversion");
         if (!EventEnvelope.SPEC_VERSION.equals(specversion)) {
             throw new MalformedEventException("unsupported specversion '" + specversion + "' (expected 1.0)");
@@ -123,13 +173,15 @@ public final class EventSerde {
             throw new MalformedEventException("unsupported schemaversion " + versionNode + " for " + typeName + " (this reader knows up to "
                 + type.schemaVersion() + ")");
         }
+        MopaoEvent data = parsed;
         JsonNode dataNode = root.get("data");
-        if (dataNode == null || !dataNode.isObject()) {
+        if (data == null && (dataNode == null || !dataNode.isObject())) {
             throw new MalformedEventException("attribute 'data' must be a JSON object");
         }
-        MopaoEvent data;
         try {
-            data = mapper.treeToValue(dataNode, type.recordClass());
+            if (data == null) {
+                data = mapper.treeToValue(dataNode, type.recordClass());
+            }
         } catch (JacksonException e) {
             throw new MalformedEventException("data of " + typeName + " is invalid: " + e.getOriginalMessage(), e);
         } catch (RuntimeException e) {

@@ -66,6 +66,23 @@ class EventSerdeTest {
     }
 
     @Test
+    void anEnvelopeWithDataBeforeTypeReadsTheSameAsOneInTheUsualOrder() throws IOException {
+        EventEnvelope<MopaoEvent> original = envelopeOf(EventType.TOKEN_CHUNK);
+        ObjectNode usual = (ObjectNode) serde.mapper().readTree(serde.toJson(original));
+        ObjectNode dataFirst = serde.mapper().createObjectNode();
+        dataFirst.set("data", usual.get("data"));
+        usual.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("data")) {
+                dataFirst.set(f.getKey(), f.getValue());
+            }
+        });
+        assertEquals("data", dataFirst.fieldNames().next());
+
+        assertEquals(original, serde.parse(dataFirst.toString()));
+        assertEquals(original, serde.parse(usual.toString()));
+    }
+
+    @Test
     void rejectsTextThatIsNotJson() {
         assertMalformed("{\"id\": ", "not valid JSON");
         assertMalformed("", "empty record value");
