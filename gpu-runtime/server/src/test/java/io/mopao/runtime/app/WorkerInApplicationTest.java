@@ -20,6 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,11 +35,19 @@ import org.junit.jupiter.api.Test;
 class WorkerInApplicationTest {
     static KafkaTestTopics topics;
 
-    /** The worker enabled, on private topics made before the application starts (a profile: its own application). */
+    /**
+     * The worker enabled, on private topics made before the application starts (a profile: its own application), with
+     * the engine's compute threads at nice 3.
+     */
     public static class WorkerOnPrivateTopics implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(PrivateDialogueTopics.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mopao.runtime.engine.compute-nice", "3");
         }
     }
 
@@ -72,6 +81,8 @@ class WorkerInApplicationTest {
         TurnCompleted done = topics.of(TurnCompleted.class).stream().filter(c -> c.turnId().equals(turn.turnId())).findFirst()
             .orElseThrow();
         assertEquals(PrivateDialogueTopics.WORKER_ID, done.workerId());
+        assertEquals(3, models.find(Turns.MODEL).orElseThrow().model().options().computeNice(),
+            "mopao.runtime.engine.compute-nice reaches the model's compute threads");
         Completion direct = Turns.direct(models.find(Turns.MODEL).orElseThrow(), 24);
         assertEquals(direct.text(), done.text(), "the application's worker replies with its engine's greedy output");
         String streamed = topics.of(TokenChunk.class).stream().filter(c -> c.turnId().equals(turn.turnId())).map(TokenChunk::text)
