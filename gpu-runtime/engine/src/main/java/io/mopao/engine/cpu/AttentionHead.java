@@ -124,8 +124,18 @@ public final class AttentionHead {
         return s;
     }
 
+    /** {@code y += a * x}: each product rounded, then added (no fused multiply-add), so the same floats as scalar code. */
     private static void axpy(float[] y, int yo, float[] x, int xo, float a, int n) {
-        for (int i = 0; i < n; i++) {
+        var sp = FloatVector.SPECIES_PREFERRED;
+        int i = 0;
+        int bound = sp.loopBound(n);
+        if (bound > 0) {
+            FloatVector av = FloatVector.broadcast(sp, a);
+            for (; i < bound; i += sp.length()) {
+                FloatVector.fromArray(sp, y, yo + i).add(FloatVector.fromArray(sp, x, xo + i).mul(av)).intoArray(y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
             y[yo + i] += a * x[xo + i];
         }
     }

@@ -32,7 +32,7 @@ public final class VectorKernels {
 
     // Row loops, one method per type: each is its own small compilation unit, so the JIT inlines the whole kernel
     // (a Vector API call that is not inlined boxes its vectors and runs an order of magnitude slower). Rows outer,
-    // tokens inner: a weight row is read from memory once per batch and reused from L1 for every token.
+    // tokens inner: a weight row is read from memory once per batch and reused from cache for every token.
 
     /** {@code out[b * rows + r] = dot(row r, x[b])} for r in [from, to) and b in [0, batch), F32 weights. */
     public static void rowsF32(MemorySegment w, long rowBytes, float[] x, int n, float[] out, int rows, int from, int to, int batch) {
@@ -59,34 +59,129 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * Rows per cache block of the batched row loops: the tiles of four tokens sweep this many rows (a few KB of weights,
+     * kept in L1/L2) before moving to the next four tokens, whose activations stay in L1 over the sweep.
+     */
+    private static final int ROW_BLOCK = 16;
+
+    // Batched row loops (prefill, and decode steps of several sequences): tokens in tiles of four, then a pair, then
+    // one; a tile kernel decodes each weight block once and multiplies it with the tile's tokens, instead of the
+    // per-token kernel's decode per token. Batch 1 (generation) runs the per-token kernel row by row, as before. Rows
+    // are swept in blocks of ROW_BLOCK so that a tile's activations and the block's weights stay in cache over a sweep.
+
     public static void rowsQ80(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dotQ80(w, r * rowBytes, a, b * n, n);
+        if (batch == 1) {
+            for (int r = from; r < to; r++) {
+                out[r] = dotQ80(w, r * rowBytes, a, 0, n);
+            }
+            return;
+        }
+        int tiled = batch & ~3;
+        int paired = batch & ~1;
+        for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
+            int r1 = Math.min(to, r0 + ROW_BLOCK);
+            for (int t = 0; t < tiled; t += 4) {
+                for (int r = r0; r < r1; r++) {
+                    tileQ80(w, r * rowBytes, a, t * n, n, out, t * rows + r, rows);
+                }
+            }
+            if (paired > tiled) {
+                for (int r = r0; r < r1; r++) {
+                    pairQ80(w, r * rowBytes, a, tiled * n, n, out, tiled * rows + r, rows);
+                }
+            }
+            for (int t = paired; t < batch; t++) {
+                for (int r = r0; r < r1; r++) {
+                    out[t * rows + r] = dotQ80(w, r * rowBytes, a, t * n, n);
+                }
             }
         }
     }
 
     public static void rowsQ40(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dotQ40(w, r * rowBytes, a, b * n, n);
+        if (batch == 1) {
+            for (int r = from; r < to; r++) {
+                out[r] = dotQ40(w, r * rowBytes, a, 0, n);
+            }
+            return;
+        }
+        int tiled = batch & ~3;
+        int paired = batch & ~1;
+        for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
+            int r1 = Math.min(to, r0 + ROW_BLOCK);
+            for (int t = 0; t < tiled; t += 4) {
+                for (int r = r0; r < r1; r++) {
+                    tileQ40(w, r * rowBytes, a, t * n, n, out, t * rows + r, rows);
+                }
+            }
+            if (paired > tiled) {
+                for (int r = r0; r < r1; r++) {
+                    pairQ40(w, r * rowBytes, a, tiled * n, n, out, tiled * rows + r, rows);
+                }
+            }
+            for (int t = paired; t < batch; t++) {
+                for (int r = r0; r < r1; r++) {
+                    out[t * rows + r] = dotQ40(w, r * rowBytes, a, t * n, n);
+                }
             }
         }
     }
 
     public static void rowsQ4K(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dotQ4K(w, r * rowBytes, a, b * n, n);
+        if (batch == 1) {
+            for (int r = from; r < to; r++) {
+                out[r] = dotQ4K(w, r * rowBytes, a, 0, n);
+            }
+            return;
+        }
+        int tiled = batch & ~3;
+        int paired = batch & ~1;
+        for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
+            int r1 = Math.min(to, r0 + ROW_BLOCK);
+            for (int t = 0; t < tiled; t += 4) {
+                for (int r = r0; r < r1; r++) {
+                    tileQ4K(w, r * rowBytes, a, t * n, n, out, t * rows + r, rows);
+                }
+            }
+            if (paired > tiled) {
+                for (int r = r0; r < r1; r++) {
+                    pairQ4K(w, r * rowBytes, a, tiled * n, n, out, tiled * rows + r, rows);
+                }
+            }
+            for (int t = paired; t < batch; t++) {
+                for (int r = r0; r < r1; r++) {
+                    out[t * rows + r] = dotQ4K(w, r * rowBytes, a, t * n, n);
+                }
             }
         }
     }
 
     public static void rowsQ6K(MemorySegment w, long rowBytes, Q8Vector a, int n, float[] out, int rows, int from, int to, int batch) {
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = dotQ6K(w, r * rowBytes, a, b * n, n);
+        if (batch == 1) {
+            for (int r = from; r < to; r++) {
+                out[r] = dotQ6K(w, r * rowBytes, a, 0, n);
+            }
+            return;
+        }
+        int tiled = batch & ~3;
+        int paired = batch & ~1;
+        for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
+            int r1 = Math.min(to, r0 + ROW_BLOCK);
+            for (int t = 0; t < tiled; t += 4) {
+                for (int r = r0; r < r1; r++) {
+                    tileQ6K(w, r * rowBytes, a, t * n, n, out, t * rows + r, rows);
+                }
+            }
+            if (paired > tiled) {
+                for (int r = r0; r < r1; r++) {
+                    pairQ6K(w, r * rowBytes, a, tiled * n, n, out, tiled * rows + r, rows);
+                }
+            }
+            for (int t = paired; t < batch; t++) {
+                for (int r = r0; r < r1; r++) {
+                    out[t * rows + r] = dotQ6K(w, r * rowBytes, a, t * n, n);
+                }
             }
         }
     }
@@ -313,5 +408,533 @@ public final class VectorKernels {
             }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    // Tile kernels: dot products of one row with tokens k = 0..3 (tile) or 0..1 (pair), activations at ao + k * n,
+    // written to out[oo + k * os]. Each weight block (or sub-block) is loaded and decoded once and multiplied with every
+    // token of the tile. Per token, the arithmetic is the per-token kernel's (the same integer sums, and the same two
+    // float accumulators fed in the same order), so the results are bit-identical to it when both are compiled alike
+    // (C2's reduceLanes and the interpreter's sum the final eight lanes in different orders). Instead of unrolling two blocks
+    // (the per-token kernels' acc0 for even blocks, acc1 for odd ones), which for four tokens writes out eight token
+    // bodies and made C2 stop inlining (NodeCountInliningCutoff, the weight loads left as calls), each block goes to accK
+    // and the pair accK/altK is swapped after it; accK + altK at the end is the same float sum in either order (IEEE
+    // addition is commutative). Weights are loaded and widened inline, not through widen(), for the same reason. Live
+    // vectors in a tile: eight accumulators, two decoded weight vectors and a few temporaries, within AVX2's sixteen.
+
+    /** {@link #dotQ80} with four tokens: each block's 32 int8 weights are widened once. */
+    static void tileQ80(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        FloatVector acc2 = FloatVector.zero(F256);
+        FloatVector alt2 = FloatVector.zero(F256);
+        FloatVector acc3 = FloatVector.zero(F256);
+        FloatVector alt3 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        int k2 = ao + 2 * n;
+        int k3 = ao + 3 * n;
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 34L * b;
+            int e = 32 * b;
+            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE).convertShape(VectorOperators.B2S, S256, 0);
+            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 18, LE).convertShape(VectorOperators.B2S, S256, 0);
+            float d = Float.float16ToFloat(w.get(I16, p));
+            IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                    .reinterpretAsInts();
+            FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s.fma(FloatVector.broadcast(F256, d * as[(ao + e) >> 5]), acc0);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc1 = s.fma(FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]), acc1);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k2 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k2 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc2 = s.fma(FloatVector.broadcast(F256, d * as[(k2 + e) >> 5]), acc2);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k3 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k3 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc3 = s.fma(FloatVector.broadcast(F256, d * as[(k3 + e) >> 5]), acc3);
+            FloatVector t = acc0;
+            acc0 = alt0;
+            alt0 = t;
+            t = acc1;
+            acc1 = alt1;
+            alt1 = t;
+            t = acc2;
+            acc2 = alt2;
+            alt2 = t;
+            t = acc3;
+            acc3 = alt3;
+            alt3 = t;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
+        out[oo + 2 * os] = acc2.add(alt2).reduceLanes(VectorOperators.ADD);
+        out[oo + 3 * os] = acc3.add(alt3).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@link #dotQ40} with four tokens: each block's 32 nibbles are unpacked once. */
+    static void tileQ40(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        FloatVector acc2 = FloatVector.zero(F256);
+        FloatVector alt2 = FloatVector.zero(F256);
+        FloatVector acc3 = FloatVector.zero(F256);
+        FloatVector alt3 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        int k2 = ao + 2 * n;
+        int k3 = ao + 3 * n;
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 18L * b;
+            int e = 32 * b;
+            ShortVector r = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE).convertShape(VectorOperators.B2S, S256, 0);
+            ShortVector w0 = r.and((short) 0xF).sub((short) 8);
+            ShortVector w1 = r.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
+            float d = Float.float16ToFloat(w.get(I16, p));
+            IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                    .reinterpretAsInts();
+            FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s.fma(FloatVector.broadcast(F256, d * as[(ao + e) >> 5]), acc0);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc1 = s.fma(FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]), acc1);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k2 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k2 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc2 = s.fma(FloatVector.broadcast(F256, d * as[(k2 + e) >> 5]), acc2);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k3 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k3 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc3 = s.fma(FloatVector.broadcast(F256, d * as[(k3 + e) >> 5]), acc3);
+            FloatVector t = acc0;
+            acc0 = alt0;
+            alt0 = t;
+            t = acc1;
+            acc1 = alt1;
+            alt1 = t;
+            t = acc2;
+            acc2 = alt2;
+            alt2 = t;
+            t = acc3;
+            acc3 = alt3;
+            alt3 = t;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
+        out[oo + 2 * os] = acc2.add(alt2).reduceLanes(VectorOperators.ADD);
+        out[oo + 3 * os] = acc3.add(alt3).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * {@link #dotQ4K} with four tokens: sub-block j (32 nibbles, the low ones of a chunk for even j, the high ones for
+     * odd j) is unpacked once; a block's scales and mins are decoded once for the four tokens.
+     */
+    static void tileQ4K(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        int[] asum = a.sum;
+        float mins0 = 0;
+        float mins1 = 0;
+        float mins2 = 0;
+        float mins3 = 0;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        FloatVector acc2 = FloatVector.zero(F256);
+        FloatVector alt2 = FloatVector.zero(F256);
+        FloatVector acc3 = FloatVector.zero(F256);
+        FloatVector alt3 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        int k2 = ao + 2 * n;
+        int k3 = ao + 3 * n;
+        for (int b = 0; b < n / 256; b++) {
+            long p = off + 144L * b;
+            float d = Float.float16ToFloat(w.get(I16, p));
+            float dmin = Float.float16ToFloat(w.get(I16, p + 2));
+            long scales = Dequantizer.q4kScales(w.get(Layouts.I32, p + 4), w.get(Layouts.I32, p + 12));
+            long minsPacked = Dequantizer.q4kMins(w.get(Layouts.I32, p + 8), w.get(Layouts.I32, p + 12));
+            for (int j = 0; j < 8; j++) {
+                long q = p + 16 + 32 * (j >> 1);
+                int shift = 4 * (j & 1);
+                int e = 256 * b + 32 * j;
+                float dj = d * ((int) (scales >>> (8 * j)) & 0xFF);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, q, LE).convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, q + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w0 = q0.lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                ShortVector w1 = q1.lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                        .reinterpretAsInts();
+                FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc0 = s.fma(FloatVector.broadcast(F256, dj * as[(ao + e) >> 5]), acc0);
+                i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                        .reinterpretAsInts();
+                s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc1 = s.fma(FloatVector.broadcast(F256, dj * as[(k1 + e) >> 5]), acc1);
+                i = w0.mul(ShortVector.fromArray(S256, aq, k2 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k2 + e + 16)))
+                        .reinterpretAsInts();
+                s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc2 = s.fma(FloatVector.broadcast(F256, dj * as[(k2 + e) >> 5]), acc2);
+                i = w0.mul(ShortVector.fromArray(S256, aq, k3 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k3 + e + 16)))
+                        .reinterpretAsInts();
+                s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc3 = s.fma(FloatVector.broadcast(F256, dj * as[(k3 + e) >> 5]), acc3);
+                FloatVector t = acc0;
+                acc0 = alt0;
+                alt0 = t;
+                t = acc1;
+                acc1 = alt1;
+                alt1 = t;
+                t = acc2;
+                acc2 = alt2;
+                alt2 = t;
+                t = acc3;
+                acc3 = alt3;
+                alt3 = t;
+            }
+            int j0 = (ao + 256 * b) >> 5;
+            int j1 = (k1 + 256 * b) >> 5;
+            int j2 = (k2 + 256 * b) >> 5;
+            int j3 = (k3 + 256 * b) >> 5;
+            float m0 = 0;
+            float m1 = 0;
+            float m2 = 0;
+            float m3 = 0;
+            for (int j = 0; j < 8; j++) {
+                int m = (int) (minsPacked >>> (8 * j)) & 0xFF;
+                m0 += m * as[j0 + j] * asum[j0 + j];
+                m1 += m * as[j1 + j] * asum[j1 + j];
+                m2 += m * as[j2 + j] * asum[j2 + j];
+                m3 += m * as[j3 + j] * asum[j3 + j];
+            }
+            mins0 += dmin * m0;
+            mins1 += dmin * m1;
+            mins2 += dmin * m2;
+            mins3 += dmin * m3;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD) - mins0;
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD) - mins1;
+        out[oo + 2 * os] = acc2.add(alt2).reduceLanes(VectorOperators.ADD) - mins2;
+        out[oo + 3 * os] = acc3.add(alt3).reduceLanes(VectorOperators.ADD) - mins3;
+    }
+
+    /**
+     * {@link #dotQ6K} with four tokens: per half-block h and group k of 32 elements, the 32 six-bit weights are decoded
+     * once (k-dependent shifts pick the nibble and the two high bits: the same values as the per-token kernel's four
+     * written-out decodes); groups alternate between the two accumulators as s0..s3 do there.
+     */
+    static void tileQ6K(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        FloatVector acc2 = FloatVector.zero(F256);
+        FloatVector alt2 = FloatVector.zero(F256);
+        FloatVector acc3 = FloatVector.zero(F256);
+        FloatVector alt3 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        int k2 = ao + 2 * n;
+        int k3 = ao + 3 * n;
+        for (int b = 0; b < n / 256; b++) {
+            long p = off + 210L * b;
+            float d = Float.float16ToFloat(w.get(I16, p + 208));
+            for (int hk = 0; hk < 8; hk++) {
+                int h = hk >> 2;
+                int k = hk & 3;
+                long lowAt = p + 64 * h + 32 * (k & 1);
+                long highAt = p + 128 + 32 * h;
+                int lowShift = 4 * (k >> 1);
+                int highShift = 2 * k;
+                ShortVector lo0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lowAt, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector hi0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, highAt, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w0 = lo0.lanewise(VectorOperators.ASHR, lowShift).and((short) 0xF)
+                        .or(hi0.lanewise(VectorOperators.ASHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                ShortVector lo1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lowAt + 16, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector hi1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, highAt + 16, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w1 = lo1.lanewise(VectorOperators.ASHR, lowShift).and((short) 0xF)
+                        .or(hi1.lanewise(VectorOperators.ASHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                int sc0 = w.get(Layouts.I8, p + 192 + 8 * h + 2 * k);
+                int sc1 = w.get(Layouts.I8, p + 193 + 8 * h + 2 * k);
+                int e = 256 * b + 128 * h + 32 * k;
+                // |product| <= 32 * 127 fits in a short; the pair sums are exact in int, then scaled by int8
+                IntVector i0 = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).reinterpretAsInts();
+                IntVector i1 = w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)).reinterpretAsInts();
+                FloatVector s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                FloatVector f = FloatVector.broadcast(F256, d * as[(ao + e) >> 5]);
+                acc0 = s.fma(f, acc0);
+                i0 = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).reinterpretAsInts();
+                i1 = w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)).reinterpretAsInts();
+                s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                f = FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]);
+                acc1 = s.fma(f, acc1);
+                i0 = w0.mul(ShortVector.fromArray(S256, aq, k2 + e)).reinterpretAsInts();
+                i1 = w1.mul(ShortVector.fromArray(S256, aq, k2 + e + 16)).reinterpretAsInts();
+                s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                f = FloatVector.broadcast(F256, d * as[(k2 + e) >> 5]);
+                acc2 = s.fma(f, acc2);
+                i0 = w0.mul(ShortVector.fromArray(S256, aq, k3 + e)).reinterpretAsInts();
+                i1 = w1.mul(ShortVector.fromArray(S256, aq, k3 + e + 16)).reinterpretAsInts();
+                s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                f = FloatVector.broadcast(F256, d * as[(k3 + e) >> 5]);
+                acc3 = s.fma(f, acc3);
+                FloatVector t = acc0;
+                acc0 = alt0;
+                alt0 = t;
+                t = acc1;
+                acc1 = alt1;
+                alt1 = t;
+                t = acc2;
+                acc2 = alt2;
+                alt2 = t;
+                t = acc3;
+                acc3 = alt3;
+                alt3 = t;
+            }
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
+        out[oo + 2 * os] = acc2.add(alt2).reduceLanes(VectorOperators.ADD);
+        out[oo + 3 * os] = acc3.add(alt3).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@link #tileQ80} with two tokens (the last tokens of a batch that do not fill a tile of four). */
+    static void pairQ80(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 34L * b;
+            int e = 32 * b;
+            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE).convertShape(VectorOperators.B2S, S256, 0);
+            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 18, LE).convertShape(VectorOperators.B2S, S256, 0);
+            float d = Float.float16ToFloat(w.get(I16, p));
+            IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                    .reinterpretAsInts();
+            FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s.fma(FloatVector.broadcast(F256, d * as[(ao + e) >> 5]), acc0);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc1 = s.fma(FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]), acc1);
+            FloatVector t = acc0;
+            acc0 = alt0;
+            alt0 = t;
+            t = acc1;
+            acc1 = alt1;
+            alt1 = t;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@link #tileQ40} with two tokens (the last tokens of a batch that do not fill a tile of four). */
+    static void pairQ40(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        for (int b = 0; b < n / 32; b++) {
+            long p = off + 18L * b;
+            int e = 32 * b;
+            ShortVector r = (ShortVector) ByteVector.fromMemorySegment(B128, w, p + 2, LE).convertShape(VectorOperators.B2S, S256, 0);
+            ShortVector w0 = r.and((short) 0xF).sub((short) 8);
+            ShortVector w1 = r.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).sub((short) 8);
+            float d = Float.float16ToFloat(w.get(I16, p));
+            IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                    .reinterpretAsInts();
+            FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc0 = s.fma(FloatVector.broadcast(F256, d * as[(ao + e) >> 5]), acc0);
+            i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                    .reinterpretAsInts();
+            s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc1 = s.fma(FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]), acc1);
+            FloatVector t = acc0;
+            acc0 = alt0;
+            alt0 = t;
+            t = acc1;
+            acc1 = alt1;
+            alt1 = t;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@link #tileQ4K} with two tokens (the last tokens of a batch that do not fill a tile of four). */
+    static void pairQ4K(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        int[] asum = a.sum;
+        float mins0 = 0;
+        float mins1 = 0;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        for (int b = 0; b < n / 256; b++) {
+            long p = off + 144L * b;
+            float d = Float.float16ToFloat(w.get(I16, p));
+            float dmin = Float.float16ToFloat(w.get(I16, p + 2));
+            long scales = Dequantizer.q4kScales(w.get(Layouts.I32, p + 4), w.get(Layouts.I32, p + 12));
+            long minsPacked = Dequantizer.q4kMins(w.get(Layouts.I32, p + 8), w.get(Layouts.I32, p + 12));
+            for (int j = 0; j < 8; j++) {
+                long q = p + 16 + 32 * (j >> 1);
+                int shift = 4 * (j & 1);
+                int e = 256 * b + 32 * j;
+                float dj = d * ((int) (scales >>> (8 * j)) & 0xFF);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, q, LE).convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, q + 16, LE).convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w0 = q0.lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                ShortVector w1 = q1.lanewise(VectorOperators.ASHR, shift).and((short) 0xF);
+                IntVector i = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).add(w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)))
+                        .reinterpretAsInts();
+                FloatVector s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc0 = s.fma(FloatVector.broadcast(F256, dj * as[(ao + e) >> 5]), acc0);
+                i = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).add(w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)))
+                        .reinterpretAsInts();
+                s = (FloatVector) i.lanewise(VectorOperators.ASHR, 16)
+                        .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+                acc1 = s.fma(FloatVector.broadcast(F256, dj * as[(k1 + e) >> 5]), acc1);
+                FloatVector t = acc0;
+                acc0 = alt0;
+                alt0 = t;
+                t = acc1;
+                acc1 = alt1;
+                alt1 = t;
+            }
+            int j0 = (ao + 256 * b) >> 5;
+            int j1 = (k1 + 256 * b) >> 5;
+            float m0 = 0;
+            float m1 = 0;
+            for (int j = 0; j < 8; j++) {
+                int m = (int) (minsPacked >>> (8 * j)) & 0xFF;
+                m0 += m * as[j0 + j] * asum[j0 + j];
+                m1 += m * as[j1 + j] * asum[j1 + j];
+            }
+            mins0 += dmin * m0;
+            mins1 += dmin * m1;
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD) - mins0;
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD) - mins1;
+    }
+
+    /** {@link #tileQ6K} with two tokens (the last tokens of a batch that do not fill a tile of four). */
+    static void pairQ6K(MemorySegment w, long off, Q8Vector a, int ao, int n, float[] out, int oo, int os) {
+        short[] aq = a.q;
+        float[] as = a.scale;
+        FloatVector acc0 = FloatVector.zero(F256);
+        FloatVector alt0 = FloatVector.zero(F256);
+        FloatVector acc1 = FloatVector.zero(F256);
+        FloatVector alt1 = FloatVector.zero(F256);
+        int k1 = ao + n;
+        for (int b = 0; b < n / 256; b++) {
+            long p = off + 210L * b;
+            float d = Float.float16ToFloat(w.get(I16, p + 208));
+            for (int hk = 0; hk < 8; hk++) {
+                int h = hk >> 2;
+                int k = hk & 3;
+                long lowAt = p + 64 * h + 32 * (k & 1);
+                long highAt = p + 128 + 32 * h;
+                int lowShift = 4 * (k >> 1);
+                int highShift = 2 * k;
+                ShortVector lo0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lowAt, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector hi0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, highAt, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w0 = lo0.lanewise(VectorOperators.ASHR, lowShift).and((short) 0xF)
+                        .or(hi0.lanewise(VectorOperators.ASHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                ShortVector lo1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lowAt + 16, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector hi1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, highAt + 16, LE)
+                        .convertShape(VectorOperators.B2S, S256, 0);
+                ShortVector w1 = lo1.lanewise(VectorOperators.ASHR, lowShift).and((short) 0xF)
+                        .or(hi1.lanewise(VectorOperators.ASHR, highShift).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                int sc0 = w.get(Layouts.I8, p + 192 + 8 * h + 2 * k);
+                int sc1 = w.get(Layouts.I8, p + 193 + 8 * h + 2 * k);
+                int e = 256 * b + 128 * h + 32 * k;
+                // |product| <= 32 * 127 fits in a short; the pair sums are exact in int, then scaled by int8
+                IntVector i0 = w0.mul(ShortVector.fromArray(S256, aq, ao + e)).reinterpretAsInts();
+                IntVector i1 = w1.mul(ShortVector.fromArray(S256, aq, ao + e + 16)).reinterpretAsInts();
+                FloatVector s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                FloatVector f = FloatVector.broadcast(F256, d * as[(ao + e) >> 5]);
+                acc0 = s.fma(f, acc0);
+                i0 = w0.mul(ShortVector.fromArray(S256, aq, k1 + e)).reinterpretAsInts();
+                i1 = w1.mul(ShortVector.fromArray(S256, aq, k1 + e + 16)).reinterpretAsInts();
+                s = (FloatVector) i0.lanewise(VectorOperators.ASHR, 16)
+                        .add(i0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc0)
+                        .add(i1.lanewise(VectorOperators.ASHR, 16)
+                                .add(i1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).mul(sc1))
+                        .convert(VectorOperators.I2F, 0);
+                f = FloatVector.broadcast(F256, d * as[(k1 + e) >> 5]);
+                acc1 = s.fma(f, acc1);
+                FloatVector t = acc0;
+                acc0 = alt0;
+                alt0 = t;
+                t = acc1;
+                acc1 = alt1;
+                alt1 = t;
+            }
+        }
+        out[oo] = acc0.add(alt0).reduceLanes(VectorOperators.ADD);
+        out[oo + os] = acc1.add(alt1).reduceLanes(VectorOperators.ADD);
     }
 }

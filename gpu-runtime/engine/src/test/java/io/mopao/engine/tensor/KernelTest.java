@@ -136,6 +136,70 @@ class KernelTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void batchedRowLoopsMatchThePerTokenKernelAtEveryTileBoundary(GgmlType type) {
+        // a batch goes through the four-token tile kernels, then the two-token ones, then the per-token kernel
+        // (batch 7 = 4 + 2 + 1); rows 3..40 of 43 span several row blocks and start off a block boundary; 96 columns
+        // is an odd block count for the 32-element types (the per-token kernels' two-block unroll has a tail)
+        Random rnd = new Random(21 + type.ordinal());
+        int rows = 43;
+        int from = 3;
+        int to = 40;
+        for (int n : type.blockSize() == 32 ? new int[] {96, 256} : new int[] {256, 768}) {
+            MemorySegment seg = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(rnd, rows * n, 0.05f), n));
+            long rowBytes = type.byteSize(n);
+            for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+                float[] x = gaussian(rnd, batch * n, 1f);
+                Q8Vector q = new Q8Vector(batch * n);
+                for (int b = 0; b < batch; b++) {
+                    q.quantize(x, b * n, n, b * n);
+                }
+                float[] out = new float[batch * rows];
+                java.util.Arrays.fill(out, Float.NaN);
+                rows(type, seg, rowBytes, q, n, out, rows, from, to, batch);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < rows; r++) {
+                        String where = type + " n=" + n + " batch=" + batch + " row " + r + " token " + b;
+                        if (r < from || r >= to) {
+                            assertTrue(Float.isNaN(out[b * rows + r]), where + " is outside [from, to) and was written");
+                            continue;
+                        }
+                        long off = r * rowBytes;
+                        float perToken = switch (type) {
+                            case Q8_0 -> VectorKernels.dotQ80(seg, off, q, b * n, n);
+                            case Q4_0 -> VectorKernels.dotQ40(seg, off, q, b * n, n);
+                            case Q4_K -> VectorKernels.dotQ4K(seg, off, q, b * n, n);
+                            default -> VectorKernels.dotQ6K(seg, off, q, b * n, n);
+                        };
+                        float scalar = switch (type) {
+                            case Q8_0 -> ScalarKernels.dotQ80(seg, off, q, b * n, n);
+                            case Q4_0 -> ScalarKernels.dotQ40(seg, off, q, b * n, n);
+                            case Q4_K -> ScalarKernels.dotQ4K(seg, off, q, b * n, n);
+                            default -> ScalarKernels.dotQ6K(seg, off, q, b * n, n);
+                        };
+                        // the tile kernels do the per-token kernel's arithmetic in the same order; only the final
+                        // reduceLanes may differ in its last bits when one of the two methods runs interpreted and the
+                        // other compiled by C2 (their lane orders differ), hence some ulps rather than zero
+                        assertEquals(perToken, out[b * rows + r], 16 * Math.ulp(Math.max(1f, Math.abs(perToken))),
+                                where + " vs the per-token vector kernel");
+                        assertEquals(scalar, out[b * rows + r], 1e-4 * Math.max(1, Math.abs(scalar)), where + " vs scalar");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void rows(GgmlType type, MemorySegment seg, long rowBytes, Q8Vector q, int n, float[] out, int rows, int from,
+            int to, int batch) {
+        switch (type) {
+            case Q8_0 -> VectorKernels.rowsQ80(seg, rowBytes, q, n, out, rows, from, to, batch);
+            case Q4_0 -> VectorKernels.rowsQ40(seg, rowBytes, q, n, out, rows, from, to, batch);
+            case Q4_K -> VectorKernels.rowsQ4K(seg, rowBytes, q, n, out, rows, from, to, batch);
+            default -> VectorKernels.rowsQ6K(seg, rowBytes, q, n, out, rows, from, to, batch);
+        }
+    }
+
     @Test
     void q8ActivationsRoundWithinHalfAQuantum() {
         float[] x = gaussian(new Random(5), 64, 3);
