@@ -2,6 +2,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code java TimelineBench.java <baseUrl> <bearerToken> <concurrency> <maxRequests> <maxSeconds> <warmup>}
  */
 public final class TimelineBench {
+
+    /** Every answered page is checked: a page the service served from its PostgreSQL fallback is not a Redis read. */
+    private static final String REDIS = "\"servedFrom\":\"redis\"";
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -40,12 +44,15 @@ public final class TimelineBench {
             client.send(request, HttpResponse.BodyHandlers.ofString());
         }
         HttpResponse<String> check = client.send(request, HttpResponse.BodyHandlers.ofString());
-        String servedFrom = check.body().contains("\"servedFrom\":\"redis\"") ? "redis" : "NOT redis: " + check.body().substring(0, 200);
+        if (!check.body().contains(REDIS)) {
+            throw new IllegalStateException("after the warm-up the timeline is not served from Redis: " + check.body().substring(0, 200));
+        }
         int items = check.body().split("\"id\":").length - 1;
 
         long[] latencies = new long[maxRequests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger notRedis = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         CountDownLatch done = new CountDownLatch(concurrency);
         long start = System.nanoTime();
@@ -63,6 +70,8 @@ public final class TimelineBench {
                             HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                             if (r.statusCode() != 200) {
                                 errors.incrementAndGet();
+                            } else if (!new String(r.body(), StandardCharsets.ISO_8859_1).contains(REDIS)) {
+                                notRedis.incrementAndGet();
                             }
                             bytes.addAndGet(r.body().length);
                         } catch (Exception e) {
@@ -91,7 +100,7 @@ public final class TimelineBench {
         row.add(ms(percentile(sorted, 99)));
         row.add(ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
         row.add(Integer.toString(items));
-        row.add(servedFrom);
+        row.add(notRedis.get() == 0 ? "redis" : "redis " + (count - errors.get() - notRedis.get()) + ", NOT redis " + notRedis.get());
         System.out.println("| readers | requests | errors | seconds | requests/s | p50 ms | p90 ms | p99 ms | max ms | items/page | served from |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         System.out.println("| " + String.join(" | ", row) + " |");

@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,64 @@ class SocialFeedTest {
 
         assertEquals(true, timeline("carol").contains(post));
         assertEquals(1, redis.key().exists("mopao:world:tl:" + carol + ":ok") ? 1 : 0);
+    }
+
+    @Test
+    void timelinePagesFollowTheCursorWithoutGapsOrRepeats() {
+        String carol = Api.sub("carol");
+        String last = null;
+        for (int i = 0; i < 4; i++) {
+            last = sharedPost("carol", "Page " + i + " " + UUID.randomUUID());
+        }
+        awaitInTimeline("carol", last);
+        List<Map<String, Object>> whole = followed(as("carol").queryParam("limit", 4).get("/api/timeline").then().statusCode(200)
+            .body("servedFrom", equalTo("redis")).extract().path("items"));
+        assertEquals(4, whole.size(), "carol's own posts are in her timeline");
+
+        Response first = as("carol").queryParam("limit", 2).get("/api/timeline");
+        first.then().statusCode(200).body("servedFrom", equalTo("redis"));
+        long cursor = first.<Number>path("nextBefore").longValue();
+        Response second = as("carol").queryParam("limit", 2).queryParam("before", cursor).get("/api/timeline");
+        second.then().statusCode(200).body("servedFrom", equalTo("redis")).body("items.reason", not(hasItem("trending")));
+        List<Map<String, Object>> pages = new ArrayList<>(followed(first.path("items")));
+        pages.addAll(followed(second.path("items")));
+
+        assertEquals(whole.stream().map(i -> i.get("id")).toList(), pages.stream().map(i -> i.get("id")).toList());
+        assertEquals(cursor, Instant.parse((String) pages.get(1).get("createdAt")).toEpochMilli());
+        assertEquals(true, followed(second.path("items")).stream()
+            .allMatch(i -> Instant.parse((String) i.get("createdAt")).toEpochMilli() < cursor), "page two is older than the cursor");
+        assertEquals(carol, whole.getFirst().get("authorId"));
+    }
+
+    /** The items of a page that came from the timeline itself (not the trending posts blended into page one). */
+    static List<Map<String, Object>> followed(List<Map<String, Object>> items) {
+        return items.stream().filter(i -> "followed".equals(i.get("reason"))).toList();
+    }
+
+    @Test
+    void concurrentTimelineReadsAreAllServedFromRedis() throws Exception {
+        String bob = Api.sub("bob");
+        as("alice").put("/api/creators/" + bob + "/follow").then().statusCode(200);
+        String post = sharedPost("bob", "Crowded " + UUID.randomUUID());
+        awaitInTimeline("alice", post);
+        String token = io.mopao.events.testing.KeycloakTokens.accessToken("alice");
+        int readers = 64;
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        try {
+            List<Callable<String>> reads = new ArrayList<>();
+            for (int i = 0; i < readers * 4; i++) {
+                reads.add(() -> io.restassured.RestAssured.given().auth().oauth2(token).get("/api/timeline").then().statusCode(200)
+                    .extract().path("servedFrom"));
+            }
+            List<String> servedFrom = new ArrayList<>();
+            for (Future<String> f : pool.invokeAll(reads)) {
+                servedFrom.add(f.get());
+            }
+            // each read waits for pooled Redis connections; a full wait queue would have sent pages to the PostgreSQL fallback
+            assertEquals(List.of("redis"), servedFrom.stream().distinct().toList());
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,35 +182,38 @@ public class FeedService {
             });
     }
 
+    /**
+     * Two Redis round trips when the timeline is cached: the page of ids with trending ids, then cards and counters. A
+     * timeline that is not built is rebuilt from PostgreSQL and read again.
+     */
     private Uni<Timeline> fromRedis(String userId, long cursor, int size, boolean firstPage) {
-        return cache.isBuilt(userId)
-            .chain(built -> built ? Uni.createFrom().voidItem() : Panache.withSession(() -> rebuild(userId)))
-            .chain(() -> cache.read(userId, cursor, size))
-            .chain(ids -> {
-                Uni<List<String>> trending = firstPage && config.timeline().trendingBlend() > 0
-                    ? cache.trending(config.timeline().trendingBlend() * 2) : Uni.createFrom().item(List.of());
-                return trending.chain(hot -> {
-                    Set<String> all = new java.util.LinkedHashSet<>(ids);
-                    all.addAll(hot);
-                    return hydrate(new ArrayList<>(all)).map(cards -> {
-                        List<PostCard> items = new ArrayList<>();
-                        for (String id : ids) {
-                            PostCard c = cards.get(id);
-                            if (c != null) {
-                                items.add(c.with(c.likeCount(), c.commentCount(), "followed"));
-                            }
+        int blend = firstPage ? config.timeline().trendingBlend() : 0;
+        return cache.page(userId, cursor, size, blend * 2)
+            .chain(page -> page.built() ? Uni.createFrom().item(page)
+                : Panache.withSession(() -> rebuild(userId)).chain(() -> cache.page(userId, cursor, size, blend * 2)))
+            .chain(page -> {
+                List<String> ids = page.ids();
+                Set<String> all = new LinkedHashSet<>(ids);
+                all.addAll(page.trending());
+                return hydrate(new ArrayList<>(all)).map(cards -> {
+                    List<PostCard> items = new ArrayList<>(ids.size() + blend);
+                    for (String id : ids) {
+                        PostCard c = cards.get(id);
+                        if (c != null) {
+                            items.add(c.with(c.likeCount(), c.commentCount(), "followed"));
                         }
-                        Long next = ids.size() == size && !items.isEmpty() ? items.getLast().createdAt().toEpochMilli() : null;
-                        int blended = 0;
-                        for (String id : hot) {
-                            PostCard c = cards.get(id);
-                            if (c != null && !ids.contains(id) && blended < config.timeline().trendingBlend()) {
-                                items.add(c.with(c.likeCount(), c.commentCount(), "trending"));
-                                blended++;
-                            }
+                    }
+                    Long next = ids.size() == size && !items.isEmpty() ? items.getLast().createdAt().toEpochMilli() : null;
+                    Set<String> onPage = new HashSet<>(ids);
+                    int blended = 0;
+                    for (String id : page.trending()) {
+                        PostCard c = cards.get(id);
+                        if (c != null && !onPage.contains(id) && blended < blend) {
+                            items.add(c.with(c.likeCount(), c.commentCount(), "trending"));
+                            blended++;
                         }
-                        return new Timeline(items, next, "redis");
-                    });
+                    }
+                    return new Timeline(items, next, "redis");
                 });
             });
     }
@@ -265,7 +269,7 @@ public class FeedService {
     /** Trending posts (Redis, falling back to PostgreSQL). */
     public Uni<List<PostCard>> trending(int limit) {
         int size = Math.clamp(limit, 1, 50);
-        return cache.trending(size).chain(this::hydrate).chain(cards -> cache.trending(size).map(ids -> ids.stream()
+        return cache.trending(size).chain(ids -> hydrate(ids).map(cards -> ids.stream()
                 .map(cards::get).filter(c -> c != null).map(c -> c.with(c.likeCount(), c.commentCount(), "trending")).toList()))
             .onFailure(e -> !(e instanceof ApiException)).recoverWithUni(e -> {
                 fallbacks.increment();
