@@ -277,7 +277,7 @@ class TurnStreamTest {
             worker.send(new TokenChunk(turnId, sessionId, "attempt-x", 1, "replicas.", 1));
             client.await(f -> "chunk".equals(f.path("type").asText()) && f.path("seq").asInt() == 1, Duration.ofSeconds(30));
             TurnCompleted completion = FakeRuntimeWorker.completion(request, "attempt-x", 2, "stop", "Both replicas.");
-            var persistedByB = turnService.complete(completion).await().atMost(Duration.ofSeconds(30));
+            var persistedByB = Fixtures.onVertx(() -> turnService.complete(completion));
             assertTrue(persistedByB.isPresent());
             worker.send(completion);
             JsonNode done = client.await("done");
@@ -285,7 +285,7 @@ class TurnStreamTest {
             List<Map<String, Object>> tree = given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/tree")
                 .then().extract().jsonPath().getList("$");
             assertEquals(1, tree.stream().filter(m -> turnId.equals(m.get("turnId"))).count());
-            assertTrue(turnService.complete(completion).await().atMost(Duration.ofSeconds(30)).isEmpty(), "persisted once");
+            assertTrue(Fixtures.onVertx(() -> turnService.complete(completion)).isEmpty(), "persisted once");
         }
     }
 
