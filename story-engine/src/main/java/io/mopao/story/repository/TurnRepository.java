@@ -69,7 +69,7 @@ public class TurnRepository implements PanacheRepositoryBase<TurnEntity, UUID> {
 
     /**
      * Finishes a running turn exactly once: emits the finished row, or empty when it was already finished (by this or
-     * another replica) or the attempt was superseded. The row is locked first ({@code SELECT ... FOR UPDATE}, read as
+     * another replica) or the attempt was superseded. The row is locked first ({@code SELECT ... FOR NO KEY UPDATE}, read as
      * committed when the lock is granted), so of two replicas finishing the same turn the second sees it finished.
      */
     public Uni<Optional<TurnRow>> finish(UUID turnId, String attemptId, String status, String finishReason, String text, String error,

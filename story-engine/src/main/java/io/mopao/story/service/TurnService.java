@@ -22,12 +22,14 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
 /**
@@ -444,13 +446,21 @@ public class TurnService {
 
     /**
      * A unique violation (a concurrent turn won the "one running turn per session" index, or a concurrent duplicate)
-     * becomes a 409; Hibernate Reactive hands the driver's {@link PgException} on as the cause of its own exception.
+     * becomes a 409. Hibernate Reactive reports it as a {@link ConstraintViolationException} (its cause a
+     * {@link SQLException} with the SQLSTATE); a failure outside Hibernate may carry the driver's {@link PgException}.
      */
     private static Throwable translate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof PgException pg && TurnRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-                String message = String.valueOf(pg.getMessage()) + " " + pg.getConstraint();
-                if (message.contains("turn_one_running_per_session")) {
+            String state = switch (cause) {
+                case ConstraintViolationException violation -> violation.getSQLState();
+                case SQLException sql -> sql.getSQLState();
+                case PgException pg -> pg.getSqlState();
+                default -> null;
+            };
+            if (TurnRepository.UNIQUE_VIOLATION.equals(state)) {
+                String constraint = cause instanceof ConstraintViolationException violation ? violation.getConstraintName() : null;
+                if (String.valueOf(constraint).contains("turn_one_running_per_session")
+                    || String.valueOf(cause.getMessage()).contains("turn_one_running_per_session")) {
                     return new ApiException(409, "turn_in_progress",
                         "a reply is still being generated in this session; wait for it or stop it first");
                 }

@@ -290,6 +290,43 @@ class TurnStreamTest {
     }
 
     @Test
+    void concurrentCompletionsOfOneTurnStoreTheReplyOnce() {
+        // replicas racing to persist the same completion: the turn row's lock serialises them, the first stores the
+        // reply, the others see the turn finished (no duplicate message, no unique-violation failure)
+        String sessionId = session(FakeRuntimeWorker.Mode.MANUAL);
+        String turnId = given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON)
+            .body("{\"type\":\"say\",\"text\":\"Race\"}").post("/api/sessions/" + sessionId + "/turns")
+            .then().statusCode(202).extract().path("turnId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !worker.requests(sessionId).isEmpty());
+        TurnCompleted completion = FakeRuntimeWorker.completion(worker.requests(sessionId).getLast(), "attempt-r", 2, "stop", "Once.");
+        int count = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(count);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(count);
+        List<Boolean> stored;
+        try {
+            List<CompletableFuture<Boolean>> racers = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                racers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return Fixtures.onVertx(() -> turnService.complete(completion)).isPresent();
+                }, threads));
+            }
+            stored = racers.stream().map(CompletableFuture::join).toList();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(1, stored.stream().filter(b -> b).count(), "exactly one racer stored the reply: " + stored);
+        List<Map<String, Object>> tree = given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/tree")
+            .then().statusCode(200).extract().jsonPath().getList("$");
+        assertEquals(1, tree.stream().filter(m -> turnId.equals(m.get("turnId"))).count());
+        assertEquals("Once.", history(sessionId).getLast().get("content"));
+    }
+
+    @Test
     void serverSentEventsAreTheHttpAlternative() throws Exception {
         String sessionId = session(FakeRuntimeWorker.Mode.ECHO);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/api/sessions/" + sessionId
