@@ -12,6 +12,9 @@ import io.mopao.events.character.CharacterSnapshot;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.dialogue.TokenChunk;
 import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.events.lore.LoreEntry;
+import io.mopao.events.lore.Lorebook;
+import io.mopao.events.world.LorebookUpserted;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.events.world.WorldSnapshot;
 import io.mopao.story.repository.ReadModelRepository;
@@ -153,6 +156,37 @@ class TurnStreamTest {
             assertEquals("system", request.segments().getFirst().kind());
             assertEquals("post_history", request.segments().getLast().kind());
         }
+    }
+
+    @Test
+    void lorebooksListedByTheWorldOrAttachedToTheWorldOrACastMemberReachThePrompt() {
+        String listed = givenLorebook("Listed by the world: the ferry schedule.", List.of(), List.of());
+        WorldSnapshot world = Fixtures.givenWorld(readModels, Fixtures.world(null, listed));
+        givenLorebook("Attached to the world: the fog bell.", List.of(world.id()), List.of());
+        givenLorebook("Attached to Lin: the gulls.", List.of(), List.of(lin.id()));
+        givenLorebook("Unrelated: the desert.", List.of(UUID.randomUUID().toString()), List.of(UUID.randomUUID().toString()));
+        String sessionId = Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\"],\"worldId\":\"" + world.id() + "\"}")
+            .then().statusCode(201).extract().path("id");
+        worker.serve(sessionId, FakeRuntimeWorker.Mode.ECHO);
+        try (StreamClient client = connect(sessionId)) {
+            Turn turn = play(client, "{\"type\":\"say\",\"text\":\"What do you hear?\"}");
+            String prompt = given().auth().oauth2(Fixtures.token("alice"))
+                .get("/api/sessions/" + sessionId + "/turns/" + turn.turnId() + "/prompt").then().statusCode(200).extract().asString();
+            assertTrue(prompt.contains("the ferry schedule"), prompt);
+            assertTrue(prompt.contains("the fog bell"), prompt);
+            assertTrue(prompt.contains("the gulls"), prompt);
+            assertFalse(prompt.contains("the desert"), prompt);
+        }
+    }
+
+    /** A standalone lorebook with one constant entry, attached as given; waits for its read model. */
+    private String givenLorebook(String content, List<String> worldIds, List<String> characterIds) {
+        LoreEntry entry = new LoreEntry(1, List.of(), List.of(), null, false, true, true, 100, LoreEntry.Position.AFTER_CHARACTER, 0, null,
+            null, null, null, 100, false, false, false, false, "label", content);
+        Lorebook book = new Lorebook(UUID.randomUUID().toString(), "Book", null, 2, 200, false, List.of(entry));
+        Fixtures.publish(new LorebookUpserted(book, "owner-l", worldIds, characterIds, 1));
+        Fixtures.awaitVersion(readModels, ReadModelRepository.LOREBOOK, book.id(), 1);
+        return book.id();
     }
 
     @Test
