@@ -32,10 +32,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -334,15 +339,15 @@ class TurnStreamTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !worker.requests(sessionId).isEmpty());
         TurnCompleted completion = FakeRuntimeWorker.completion(worker.requests(sessionId).getLast(), "attempt-r", 2, "stop", "Once.");
         int count = 4;
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(count);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(count);
+        CyclicBarrier start = new CyclicBarrier(count);
+        ExecutorService threads = Executors.newFixedThreadPool(count);
         List<Boolean> stored;
         try {
-            List<CompletableFuture<Boolean>> racers = new java.util.ArrayList<>();
+            List<CompletableFuture<Boolean>> racers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 racers.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        start.await(30, TimeUnit.SECONDS);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
