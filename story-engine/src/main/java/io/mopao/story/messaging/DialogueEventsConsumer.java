@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  *   <li>{@value #PERSIST}: one group shared by all replicas persists every completion, so replies are stored even when
  *   no stream is open; it records new attempts in the turn row.</li>
  * </ul>
- * The reply is stored exactly once: {@link TurnService#complete} finishes a turn with a conditional update.
+ * The reply is stored exactly once: {@link TurnService#complete} finishes a turn under its row lock, only while it runs.
+ * Both channels run on the connector's Vert.x context; the service opens a Hibernate Reactive session per call.
  */
 @ApplicationScoped
 public class DialogueEventsConsumer {

@@ -2,13 +2,14 @@ package io.mopao.story.messaging;
 
 import io.mopao.events.EventEnvelope;
 import io.mopao.events.EventSerde;
+import io.mopao.events.EventType;
 import io.mopao.events.dialogue.DialogueRouting;
 import io.mopao.events.dialogue.GenerateTurn;
+import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.outbox.Outbox;
 import io.mopao.story.config.StoryConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -24,12 +25,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class TurnRequestOutbox {
 
-    /** The outbox row of {@code io.mopao.events.outbox.Outbox}, with the topic chosen here. */
+    /** The outbox row of {@link HibernateOutbox}, with the topic chosen here. */
     private static final String INSERT = "INSERT INTO mopao_outbox (event_id, topic, record_key, event_type, payload, traceparent) "
-        + "VALUES ($1, $2, $3, $4, $5, $6)";
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
     private final DialogueRouting routing;
-    private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
+    private final Outbox envelopes = new Outbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
 
     @Inject
     public TurnRequestOutbox(StoryConfig config) {
@@ -45,15 +47,17 @@ public class TurnRequestOutbox {
         return routing.requestsTopic(model);
     }
 
-    /** Appends the request inside the caller's transaction. */
-    public Uni<Void> append(SqlClient tx, GenerateTurn turn) {
-        EventEnvelope<GenerateTurn> envelope = outbox.envelope(turn, null);
+    /** Appends the request inside the caller's transaction (the current Hibernate Reactive session). */
+    public Uni<Void> append(GenerateTurn turn) {
         String topic = topic(turn.model());
-        if (topic.equals(envelope.eventType().topic().topicName())) {
-            return outbox.append(tx, envelope);
-        }
-        return tx.preparedQuery(INSERT).execute(Tuple.tuple().addUUID(UUID.fromString(envelope.id())).addString(topic)
-            .addString(envelope.key()).addString(envelope.type()).addString(EventSerde.get().toJson(envelope))
-            .addString(envelope.traceparent())).replaceWithVoid();
+        return Panache.getSession().chain(session -> {
+            if (topic.equals(EventType.of(turn).topic().topicName())) {
+                return outbox.append(session, turn, null).replaceWithVoid();
+            }
+            EventEnvelope<GenerateTurn> envelope = envelopes.envelope(turn, null);
+            return session.createNativeQuery(INSERT).setParameter(1, UUID.fromString(envelope.id())).setParameter(2, topic)
+                .setParameter(3, envelope.key()).setParameter(4, envelope.type()).setParameter(5, EventSerde.get().toJson(envelope))
+                .setParameter(6, envelope.traceparent()).executeUpdate().replaceWithVoid();
+        });
     }
 }

@@ -1,6 +1,5 @@
 package io.mopao.story.repository;
 
-import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -8,9 +7,24 @@ import java.util.UUID;
 public record MessageRow(UUID id, UUID sessionId, UUID parentId, String role, String characterId, String speakerName, String content,
     UUID turnId, String clientMessageId, OffsetDateTime createdAt, OffsetDateTime editedAt) {
 
-    static MessageRow from(Row row) {
-        return new MessageRow(row.getUUID("id"), row.getUUID("session_id"), row.getUUID("parent_id"), row.getString("role"),
-            row.getString("character_id"), row.getString("speaker_name"), row.getString("content"), row.getUUID("turn_id"),
-            row.getString("client_message_id"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("edited_at"));
+    static MessageRow from(MessageEntity e) {
+        return new MessageRow(e.id, e.sessionId, e.parentId, e.role, e.characterId, e.speakerName, e.content, e.turnId, e.clientMessageId,
+            e.createdAt, e.editedAt);
+    }
+
+    /** A new entity with this row's values ({@code created_at} is left to the database). */
+    MessageEntity toEntity() {
+        MessageEntity e = new MessageEntity();
+        e.id = id;
+        e.sessionId = sessionId;
+        e.parentId = parentId;
+        e.role = role;
+        e.characterId = characterId;
+        e.speakerName = speakerName;
+        e.content = content;
+        e.turnId = turnId;
+        e.clientMessageId = clientMessageId;
+        e.editedAt = editedAt;
+        return e;
     }
 }

@@ -1,6 +1,5 @@
 package io.mopao.story.repository;
 
-import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -12,12 +11,29 @@ public record SessionRow(UUID id, String ownerId, String title, String worldId, 
     String storylineId, String beatId, int beatTurns, boolean storylineDone, String forkedFrom, OffsetDateTime createdAt,
     OffsetDateTime updatedAt) {
 
-    static SessionRow from(Row row) {
-        return new SessionRow(row.getUUID("id"), row.getString("owner_id"), row.getString("title"), row.getString("world_id"),
-            Arrays.asList(row.getArrayOfStrings("character_ids")), row.getString("player_name"), row.getString("player_persona"),
-            row.getUUID("active_leaf_id"), row.getString("speaker_policy"), row.getInteger("auto_continue"), row.getString("summary"),
-            row.getInteger("summary_through"), row.getString("storyline_id"), row.getString("beat_id"), row.getInteger("beat_turns"),
-            row.getBoolean("storyline_done"), row.getString("forked_from"), row.getOffsetDateTime("created_at"),
-            row.getOffsetDateTime("updated_at"));
+    static SessionRow from(SessionEntity e) {
+        return new SessionRow(e.id, e.ownerId, e.title, e.worldId, List.copyOf(Arrays.asList(e.characterIds)), e.playerName,
+            e.playerPersona, e.activeLeafId, e.speakerPolicy, e.autoContinue, e.summary, e.summaryThrough, e.storylineId, e.beatId,
+            e.beatTurns, e.storylineDone, e.forkedFrom, e.createdAt, e.updatedAt);
+    }
+
+    /** A new entity with this row's settings; a new session has no active leaf, summary or progress yet. */
+    SessionEntity toEntity(OffsetDateTime now) {
+        SessionEntity e = new SessionEntity();
+        e.id = id;
+        e.ownerId = ownerId;
+        e.title = title;
+        e.worldId = worldId;
+        e.characterIds = characterIds.toArray(new String[0]);
+        e.playerName = playerName;
+        e.playerPersona = playerPersona;
+        e.speakerPolicy = speakerPolicy;
+        e.autoContinue = autoContinue;
+        e.storylineId = storylineId;
+        e.beatId = beatId;
+        e.forkedFrom = forkedFrom;
+        e.createdAt = now;
+        e.updatedAt = now;
+        return e;
     }
 }

@@ -1,6 +1,5 @@
 package io.mopao.story.repository;
 
-import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -10,14 +9,32 @@ public record TurnRow(UUID id, UUID sessionId, String userId, String kind, Strin
     String attemptId, String finishReason, String replyText, String error, int autoRemaining, OffsetDateTime createdAt,
     OffsetDateTime completedAt, Integer promptTokens, Integer completionTokens, String judged) {
 
-    static TurnRow from(Row row) {
-        return new TurnRow(row.getUUID("id"), row.getUUID("session_id"), row.getString("user_id"), row.getString("kind"),
-            row.getString("status"), row.getUUID("parent_message_id"), row.getUUID("base_message_id"), row.getUUID("reply_message_id"),
-            row.getString("character_id"), row.getString("speaker_name"), row.getString("prompt"), row.getString("continuation"),
-            row.getOffsetDateTime("deadline"), row.getString("attempt_id"), row.getString("finish_reason"), row.getString("reply_text"),
-            row.getString("error"), row.getInteger("auto_remaining"), row.getOffsetDateTime("created_at"),
-            row.getOffsetDateTime("completed_at"), row.getInteger("prompt_tokens"), row.getInteger("completion_tokens"),
-            row.getString("judged"));
+    static TurnRow from(TurnEntity e) {
+        return new TurnRow(e.id, e.sessionId, e.userId, e.kind, e.status, e.parentMessageId, e.baseMessageId, e.replyMessageId,
+            e.characterId, e.speakerName, e.prompt, e.continuation, e.deadline, e.attemptId, e.finishReason, e.replyText, e.error,
+            e.autoRemaining, e.createdAt, e.completedAt, e.promptTokens, e.completionTokens, e.judged);
+    }
+
+    /** A new running turn with this row's request ({@code created_at} is left to the database). */
+    TurnEntity toRunningEntity() {
+        TurnEntity e = new TurnEntity();
+        e.id = id;
+        e.sessionId = sessionId;
+        e.userId = userId;
+        e.kind = kind;
+        e.status = "running";
+        e.parentMessageId = parentMessageId;
+        e.baseMessageId = baseMessageId;
+        e.replyMessageId = replyMessageId;
+        e.characterId = characterId;
+        e.speakerName = speakerName;
+        e.prompt = prompt;
+        e.continuation = continuation;
+        e.deadline = deadline;
+        e.superseded = new String[0];
+        e.autoRemaining = autoRemaining;
+        e.judged = judged;
+        return e;
     }
 
     /** Whether the turn's reply becomes a message of the tree. */

@@ -3,7 +3,7 @@ package io.mopao.story.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.mopao.events.EventSerde;
 import io.mopao.events.character.CharacterSnapshot;
-import io.mopao.events.outbox.Outbox;
+import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.story.TranscriptShared;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.events.world.WorldSnapshot;
@@ -11,15 +11,17 @@ import io.mopao.story.config.StoryConfig;
 import io.mopao.story.messaging.OutboxPublisher;
 import io.mopao.story.prompt.Macros;
 import io.mopao.story.prompt.PromptAssembler;
+import io.mopao.story.repository.MessageRepository;
 import io.mopao.story.repository.MessageRow;
 import io.mopao.story.repository.SessionRepository;
 import io.mopao.story.repository.SessionRow;
+import io.mopao.story.repository.SharedTranscriptEntity;
 import io.mopao.story.repository.TurnRepository;
 import io.mopao.story.repository.TurnRow;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,25 +30,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Sessions and their message trees: create, read, edit, delete, branch, switch, share, fork. Owners only. */
+/**
+ * Sessions and their message trees: create, read, edit, delete, branch, switch, share, fork. Owners only. Reads run in
+ * a Hibernate Reactive session ({@code @WithSession}), changes in one transaction each ({@code @WithTransaction}).
+ */
 @ApplicationScoped
 public class SessionService {
 
     /** Most characters in one scene. */
     public static final int MAX_CAST = 8;
 
-    private final Pool pool;
     private final SessionRepository sessions;
+    private final MessageRepository messages;
     private final TurnRepository turns;
     private final ReadModels readModels;
     private final StoryConfig config;
     private final OutboxPublisher publisher;
-    private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
 
-    public SessionService(Pool pool, SessionRepository sessions, TurnRepository turns, ReadModels readModels, StoryConfig config,
-        OutboxPublisher publisher) {
-        this.pool = pool;
+    public SessionService(SessionRepository sessions, MessageRepository messages, TurnRepository turns, ReadModels readModels,
+        StoryConfig config, OutboxPublisher publisher) {
         this.sessions = sessions;
+        this.messages = messages;
         this.turns = turns;
         this.readModels = readModels;
         this.config = config;
@@ -78,6 +83,7 @@ public class SessionService {
     public record UpdateSession(String title, String playerPersona, String speakerPolicy, Integer autoContinue) {
     }
 
+    @WithTransaction
     public Uni<SessionRow> create(Player player, CreateSession request) {
         List<String> ids = request.characterIds() == null ? List.of() : request.characterIds().stream().distinct().toList();
         if (ids.isEmpty() || ids.size() > MAX_CAST) {
@@ -116,10 +122,10 @@ public class SessionService {
                         request.playerPersona(), null, policy, auto, null, 0, request.storylineId(),
                         storyline.map(StorylineSnapshot::startBeatId).orElse(null), 0, false, null, null, null);
                     List<MessageRow> opening = openingMessages(session, cast, world.orElse(null), request);
-                    return pool.withTransaction(tx -> sessions.insert(tx, session)
-                        .flatMap(v -> insertAll(tx, opening))
-                        .flatMap(leaf -> sessions.setActiveLeaf(tx, session.id(), leaf))
-                        .flatMap(v -> sessions.find(tx, session.id(), player.userId())))
+                    return sessions.insert(session)
+                        .flatMap(v -> insertAll(opening))
+                        .flatMap(leaf -> sessions.setActiveLeaf(session.id(), leaf))
+                        .flatMap(v -> sessions.owned(session.id(), player.userId()))
                         .map(Optional::orElseThrow);
                 });
             });
@@ -186,22 +192,25 @@ public class SessionService {
     }
 
     /** Inserts messages in order; emits the id of the last (null when none). */
-    private Uni<UUID> insertAll(SqlClient tx, List<MessageRow> messages) {
+    private Uni<UUID> insertAll(List<MessageRow> rows) {
         Uni<UUID> chain = Uni.createFrom().nullItem();
-        for (MessageRow m : messages) {
-            chain = chain.flatMap(v -> sessions.insertMessage(tx, m)).replaceWith(m.id());
+        for (MessageRow m : rows) {
+            chain = chain.flatMap(v -> messages.insert(m)).replaceWith(m.id());
         }
         return chain;
     }
 
+    @WithSession
     public Uni<SessionRow> get(Player player, UUID id) {
-        return sessions.find(pool, id, player.userId()).map(found -> found.orElseThrow(() -> ApiException.notFound("session")));
+        return sessions.owned(id, player.userId()).map(found -> found.orElseThrow(() -> ApiException.notFound("session")));
     }
 
+    @WithSession
     public Uni<List<SessionRow>> list(Player player) {
-        return sessions.list(pool, player.userId(), 100);
+        return sessions.list(player.userId(), 100);
     }
 
+    @WithTransaction
     public Uni<SessionRow> update(Player player, UUID id, UpdateSession update) {
         return get(player, id).flatMap(s -> {
             String policy = update.speakerPolicy() == null ? s.speakerPolicy() : update.speakerPolicy();
@@ -212,17 +221,19 @@ public class SessionService {
                 config.autoContinueCap()));
             String title = update.title() == null || update.title().isBlank() ? s.title() : update.title().strip();
             String persona = update.playerPersona() == null ? s.playerPersona() : update.playerPersona();
-            return sessions.updateSettings(pool, id, title, persona, policy, auto).flatMap(v -> get(player, id));
+            return sessions.updateSettings(id, title, persona, policy, auto).flatMap(v -> get(player, id));
         });
     }
 
+    @WithTransaction
     public Uni<Void> delete(Player player, UUID id) {
-        return get(player, id).flatMap(s -> sessions.delete(pool, id));
+        return get(player, id).flatMap(s -> sessions.remove(id));
     }
 
     /** The active branch, oldest first, with each message's position among its siblings. */
+    @WithSession
     public Uni<List<MessageView>> history(Player player, UUID id) {
-        return get(player, id).flatMap(s -> sessions.path(pool, id, s.activeLeafId()).flatMap(path -> sessions.tree(pool, id)
+        return get(player, id).flatMap(s -> messages.path(id, s.activeLeafId()).flatMap(path -> messages.tree(id)
             .map(tree -> path.stream().map(m -> {
                 List<UUID> siblings = tree.siblings(m.id());
                 return MessageView.of(m, Math.max(0, siblings.indexOf(m.id())), Math.max(1, siblings.size()));
@@ -230,21 +241,16 @@ public class SessionService {
     }
 
     /** Every message of the session (the whole tree), oldest first. */
+    @WithSession
     public Uni<List<MessageView>> tree(Player player, UUID id) {
-        return get(player, id).flatMap(s -> pool.preparedQuery("SELECT id FROM message WHERE session_id = $1 ORDER BY created_at, id")
-            .execute(Tuple.of(id)).flatMap(rows -> sessions.tree(pool, id).flatMap(tree -> {
-                List<Uni<MessageView>> views = new ArrayList<>();
-                rows.forEach(row -> {
-                    UUID mid = row.getUUID(0);
-                    List<UUID> siblings = tree.siblings(mid);
-                    views.add(sessions.findMessage(pool, id, mid).map(m -> MessageView.of(m.orElseThrow(), siblings.indexOf(mid),
-                        siblings.size())));
-                });
-                return views.isEmpty() ? Uni.createFrom().item(List.<MessageView>of()) : Uni.join().all(views).andFailFast();
-            })));
+        return get(player, id).flatMap(s -> messages.all(id).flatMap(all -> messages.tree(id).map(tree -> all.stream().map(m -> {
+            List<UUID> siblings = tree.siblings(m.id());
+            return MessageView.of(m, siblings.indexOf(m.id()), siblings.size());
+        }).toList())));
     }
 
     /** Edits a message in place (the tree keeps its shape). */
+    @WithTransaction
     public Uni<MessageView> edit(Player player, UUID id, UUID messageId, String content) {
         if (content == null || content.isBlank()) {
             return Uni.createFrom().failure(ApiException.invalid("content must not be empty"));
@@ -253,33 +259,33 @@ public class SessionService {
             return Uni.createFrom().failure(new ApiException(413, "message_too_large", "at most " + config.maxMessageChars()
                 + " characters are allowed"));
         }
-        return get(player, id).flatMap(s -> sessions.findMessage(pool, id, messageId)
+        return get(player, id).flatMap(s -> messages.inSession(id, messageId)
             .map(found -> found.orElseThrow(() -> ApiException.notFound("message")))
-            .flatMap(m -> sessions.editMessage(pool, messageId, content))
-            .flatMap(v -> sessions.findMessage(pool, id, messageId)).map(m -> MessageView.of(m.orElseThrow())));
+            .flatMap(m -> messages.edit(m, content)).map(MessageView::of));
     }
 
     /**
      * Deletes a message and everything below it. If the active branch ran through it, the branch moves to the newest
      * remaining leaf under its parent (or under the newest root).
      */
+    @WithTransaction
     public Uni<SessionRow> deleteMessage(Player player, UUID id, UUID messageId) {
-        return get(player, id).flatMap(s -> pool.withTransaction(tx -> sessions.lock(tx, id).flatMap(locked -> sessions.tree(tx, id)
-            .flatMap(tree -> {
-                if (!tree.contains(messageId)) {
-                    throw ApiException.notFound("message");
+        return get(player, id).flatMap(s -> sessions.lock(id)).flatMap(locked -> messages.tree(id).flatMap(tree -> {
+            if (!tree.contains(messageId)) {
+                throw ApiException.notFound("message");
+            }
+            UUID parent = tree.parents().get(messageId);
+            UUID activeLeaf = locked.map(SessionRow::activeLeafId).orElse(null);
+            boolean activeInside = activeLeaf != null && tree.isWithin(activeLeaf, messageId);
+            return messages.remove(messageId).flatMap(v -> messages.tree(id)).flatMap(after -> {
+                if (!activeInside) {
+                    return Uni.createFrom().voidItem();
                 }
-                UUID parent = tree.parents().get(messageId);
-                boolean activeInside = s.activeLeafId() != null && tree.isWithin(s.activeLeafId(), messageId);
-                return sessions.deleteMessage(tx, messageId).flatMap(v -> sessions.tree(tx, id)).flatMap(after -> {
-                    if (!activeInside) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    UUID leaf = parent != null ? after.newestLeafUnder(parent)
-                        : after.newestRoot().map(after::newestLeafUnder).orElse(null);
-                    return sessions.setActiveLeaf(tx, id, leaf);
-                });
-            })))).flatMap(v -> get(player, id));
+                UUID leaf = parent != null ? after.newestLeafUnder(parent)
+                    : after.newestRoot().map(after::newestLeafUnder).orElse(null);
+                return sessions.setActiveLeaf(id, leaf);
+            });
+        })).flatMap(v -> get(player, id));
     }
 
     /**
@@ -287,37 +293,44 @@ public class SessionService {
      * how a swipe to a sibling continues that sibling's branch). Branching from a message = making it the leaf; the
      * next message then forks there.
      */
+    @WithTransaction
     public Uni<SessionRow> select(Player player, UUID id, UUID messageId, boolean descend) {
-        return get(player, id).flatMap(s -> sessions.tree(pool, id).flatMap(tree -> {
+        return get(player, id).flatMap(s -> messages.tree(id).flatMap(tree -> {
             if (messageId == null || !tree.contains(messageId)) {
                 throw ApiException.notFound("message");
             }
-            return sessions.setActiveLeaf(pool, id, descend ? tree.newestLeafUnder(messageId) : messageId);
+            return sessions.setActiveLeaf(id, descend ? tree.newestLeafUnder(messageId) : messageId);
         })).flatMap(v -> get(player, id));
     }
 
     /** Recent turns. */
+    @WithSession
     public Uni<List<TurnRow>> turns(Player player, UUID id) {
-        return get(player, id).flatMap(s -> turns.list(pool, id, 50));
+        return get(player, id).flatMap(s -> turns.recent(id, 50));
     }
 
     /** One turn of the session. */
+    @WithSession
     public Uni<TurnRow> turn(Player player, UUID id, UUID turnId) {
-        return get(player, id).flatMap(s -> turns.find(pool, turnId))
+        return get(player, id).flatMap(s -> turns.byId(turnId))
             .map(t -> t.filter(x -> x.sessionId().equals(id)).orElseThrow(() -> ApiException.notFound("turn")));
     }
 
     /**
      * Shares the branch ending at {@code leafMessageId} (default: the active leaf): a TranscriptShared event through the
-     * outbox plus a local copy for "play from here".
+     * outbox plus a local copy for "play from here", in one transaction; the relay is woken after the commit.
      */
     public Uni<TranscriptShared> share(Player player, UUID id, String title, String caption, UUID leafMessageId) {
         if (title == null || title.isBlank() || title.length() > 200) {
             return Uni.createFrom().failure(ApiException.invalid("a share needs a title of at most 200 characters"));
         }
+        return Panache.withTransaction(() -> shareInTx(player, id, title, caption, leafMessageId)).invoke(publisher::wakeUp);
+    }
+
+    private Uni<TranscriptShared> shareInTx(Player player, UUID id, String title, String caption, UUID leafMessageId) {
         return get(player, id).flatMap(s -> {
             UUID leaf = leafMessageId != null ? leafMessageId : s.activeLeafId();
-            return sessions.path(pool, id, leaf).flatMap(path -> {
+            return messages.path(id, leaf).flatMap(path -> {
                 if (path.isEmpty()) {
                     throw ApiException.notFound("message");
                 }
@@ -332,12 +345,14 @@ public class SessionService {
                     TranscriptShared shared = new TranscriptShared(UUID.randomUUID().toString(), id.toString(), player.userId(),
                         player.name(), title.strip(), caption, s.worldId(), s.characterIds(), leaf.toString(), rating, messages,
                         Instant.now());
-                    String json = EventSerde.get().mapper().valueToTree(shared).toString();
-                    return pool.withTransaction(tx -> outbox.append(tx, outbox.envelope(shared, null))
-                        .flatMap(v -> tx.preparedQuery("INSERT INTO shared_transcript (id, session_id, owner_id, payload) "
-                            + "VALUES ($1, $2, $3, $4)")
-                            .execute(Tuple.of(UUID.fromString(shared.shareId()), id, player.userId(), json))))
-                        .invoke(publisher::wakeUp)
+                    SharedTranscriptEntity copy = new SharedTranscriptEntity();
+                    copy.id = UUID.fromString(shared.shareId());
+                    copy.sessionId = id;
+                    copy.ownerId = player.userId();
+                    copy.payload = EventSerde.get().mapper().valueToTree(shared).toString();
+                    copy.createdAt = OffsetDateTime.now();
+                    return Panache.getSession().flatMap(session -> outbox.append(session, shared, null)
+                        .flatMap(v -> session.persist(copy)).flatMap(v -> session.flush()))
                         .replaceWith(shared);
                 }));
             });
@@ -345,14 +360,15 @@ public class SessionService {
     }
 
     /** "Play from here": a new session of the caller with a shared branch copied up to {@code fromMessageId} (default: its end). */
+    @WithTransaction
     public Uni<SessionRow> fork(Player player, UUID shareId, String fromMessageId, String playerName) {
-        return pool.preparedQuery("SELECT payload FROM shared_transcript WHERE id = $1").execute(Tuple.of(shareId)).flatMap(rows -> {
-            if (rows.size() == 0) {
+        return Panache.getSession().flatMap(session -> session.find(SharedTranscriptEntity.class, shareId)).flatMap(stored -> {
+            if (stored == null) {
                 throw ApiException.notFound("shared transcript");
             }
             TranscriptShared shared;
             try {
-                shared = EventSerde.get().mapper().readValue(rows.iterator().next().getString(0), TranscriptShared.class);
+                shared = EventSerde.get().mapper().readValue(stored.payload, TranscriptShared.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("stored share is unreadable", e);
             }
@@ -385,14 +401,15 @@ public class SessionService {
                     copies.add(copy);
                     parent = copy.id();
                 }
-                return pool.withTransaction(tx -> sessions.insert(tx, session).flatMap(v -> insertAll(tx, copies))
-                    .flatMap(leaf -> sessions.setActiveLeaf(tx, session.id(), leaf))
-                    .flatMap(v -> sessions.find(tx, session.id(), player.userId()))).map(Optional::orElseThrow);
+                return sessions.insert(session).flatMap(v -> insertAll(copies))
+                    .flatMap(leaf -> sessions.setActiveLeaf(session.id(), leaf))
+                    .flatMap(v -> sessions.owned(session.id(), player.userId())).map(Optional::orElseThrow);
             });
         });
     }
 
     /** Storyline progress of a session. */
+    @WithSession
     public Uni<Optional<StorylineProgress>> storyline(Player player, UUID id) {
         return get(player, id).flatMap(s -> readModels.storyline(s.storylineId()).map(storyline -> storyline.map(st -> {
             Optional<StorylineSnapshot.Beat> beat = Storylines.beat(st, s.beatId());

@@ -5,35 +5,42 @@ import io.mopao.events.character.CharacterSnapshot;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.dialogue.TurnCancelled;
 import io.mopao.events.dialogue.TurnCompleted;
-import io.mopao.events.outbox.Outbox;
+import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.story.TurnRecorded;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.story.config.StoryConfig;
 import io.mopao.story.messaging.OutboxPublisher;
 import io.mopao.story.messaging.TurnRequestOutbox;
 import io.mopao.story.prompt.PromptRequest;
+import io.mopao.story.repository.MessageRepository;
 import io.mopao.story.repository.MessageRow;
 import io.mopao.story.repository.SessionRepository;
 import io.mopao.story.repository.SessionRow;
 import io.mopao.story.repository.TurnRepository;
 import io.mopao.story.repository.TurnRow;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
 /**
  * The dialogue turn: checks (rate limit, size, ownership, one running turn per session), the player's message, the
  * prompt and the {@link GenerateTurn} are written in one transaction (the request goes out through the outbox, so
  * neither is half-written); completions are persisted exactly once per turn id, whichever replica sees them first.
+ *
+ * <p>Storage goes through Hibernate Reactive: each public method opens its session or transaction with
+ * {@code Panache.withSession}/{@code Panache.withTransaction} around the database part only (the rate limit in Redis
+ * and the announcements after the commit stay outside), on the caller's Vert.x context (HTTP, WebSocket or the Kafka
+ * connector's).
  */
 @ApplicationScoped
 public class TurnService {
@@ -48,8 +55,8 @@ public class TurnService {
 
     private static final Logger LOG = Logger.getLogger(TurnService.class);
 
-    private final Pool pool;
     private final SessionRepository sessions;
+    private final MessageRepository messages;
     private final TurnRepository turns;
     private final PromptService prompts;
     private final ReadModels readModels;
@@ -58,12 +65,13 @@ public class TurnService {
     private final OutboxPublisher publisher;
     private final TurnRequestOutbox requests;
     private final StoryConfig config;
-    private final Outbox outbox = new Outbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
 
-    public TurnService(Pool pool, SessionRepository sessions, TurnRepository turns, PromptService prompts, ReadModels readModels,
-        RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, TurnRequestOutbox requests, StoryConfig config) {
-        this.pool = pool;
+    public TurnService(SessionRepository sessions, MessageRepository messages, TurnRepository turns, PromptService prompts,
+        ReadModels readModels, RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, TurnRequestOutbox requests,
+        StoryConfig config) {
         this.sessions = sessions;
+        this.messages = messages;
         this.turns = turns;
         this.prompts = prompts;
         this.readModels = readModels;
@@ -104,36 +112,36 @@ public class TurnService {
                 throw new ApiException(429, "rate_limited", "too many turns; try again in " + Math.max(1, d.toSeconds()) + " s",
                     List.of(), d);
             }))
-            .flatMap(ignored -> sessions.find(pool, sessionId, userId))
-            .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
-            .flatMap(session -> prompts.scene(session)
-                .flatMap(scene -> pool.withTransaction(tx -> startInTx(tx, userId, sessionId, scene, kind, command))))
-            .onFailure(PgException.class).transform(TurnService::translate)
+            .flatMap(ignored -> Panache.withSession(() -> sessions.owned(sessionId, userId)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
+                .flatMap(session -> prompts.scene(session)
+                    .flatMap(scene -> Panache.withTransaction(() -> startInTx(userId, sessionId, scene, kind, command))))))
+            .onFailure(TurnService::storageFailure).transform(TurnService::translate)
             .call(started -> started.duplicate() ? Uni.createFrom().voidItem() : announce(sessionId, started));
     }
 
-    private Uni<Started> startInTx(SqlClient tx, String userId, UUID sessionId, PromptService.Scene scene, String kind, Command command) {
-        return sessions.lock(tx, sessionId)
+    private Uni<Started> startInTx(String userId, UUID sessionId, PromptService.Scene scene, String kind, Command command) {
+        return sessions.lock(sessionId)
             .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
-            .flatMap(session -> turns.running(tx, sessionId).flatMap(running -> {
+            .flatMap(session -> turns.running(sessionId).flatMap(running -> {
                 if (running.isPresent()) {
                     throw busy(running.get());
                 }
                 if (REPLY.equals(kind) && command.clientMessageId() != null) {
-                    return sessions.findByClientId(tx, sessionId, command.clientMessageId()).flatMap(existing -> existing.isPresent()
+                    return messages.byClientId(sessionId, command.clientMessageId()).flatMap(existing -> existing.isPresent()
                         ? Uni.createFrom().item(new Started(existing.get().turnId(), kind, MessageView.of(existing.get()), null, null,
                             true))
-                        : plan(tx, userId, session, scene, kind, command));
+                        : plan(userId, session, scene, kind, command));
                 }
-                return plan(tx, userId, session, scene, kind, command);
+                return plan(userId, session, scene, kind, command);
             }));
     }
 
-    private Uni<Started> plan(SqlClient tx, String userId, SessionRow session, PromptService.Scene scene, String kind, Command command) {
+    private Uni<Started> plan(String userId, SessionRow session, PromptService.Scene scene, String kind, Command command) {
         UUID turnId = UUID.randomUUID();
         long seed = turnId.getMostSignificantBits();
         return switch (kind) {
-            case REPLY -> sessions.path(tx, session.id(), session.activeLeafId()).flatMap(path -> {
+            case REPLY -> messages.path(session.id(), session.activeLeafId()).flatMap(path -> {
                 MessageRow userMessage = new MessageRow(UUID.randomUUID(), session.id(), session.activeLeafId(), "user", null,
                     session.playerName(), command.text().strip(), null, command.clientMessageId(), OffsetDateTime.now(), null);
                 List<MessageRow> history = new ArrayList<>(path);
@@ -141,14 +149,14 @@ public class TurnService {
                 CharacterSnapshot speaker = SpeakerSelector.choose(session.speakerPolicy(), scene.cast(), command.speaker(),
                     lastSpeaker(path), command.text(), seed);
                 int auto = scene.cast().size() > 1 ? Math.min(session.autoContinue(), config.autoContinueCap()) : 0;
-                return sessions.insertMessage(tx, userMessage)
-                    .flatMap(v -> sessions.setActiveLeaf(tx, session.id(), userMessage.id()))
-                    .flatMap(v -> request(tx, userId, session, scene, turnId, kind, speaker, history, userMessage.id(), null, null,
+                return messages.insert(userMessage)
+                    .flatMap(v -> sessions.setActiveLeaf(session.id(), userMessage.id()))
+                    .flatMap(v -> request(userId, session, scene, turnId, kind, speaker, history, userMessage.id(), null, null,
                         PromptRequest.Mode.REPLY, auto))
                     .map(started -> new Started(started.turnId(), kind, MessageView.of(userMessage), started.speaker(),
                         started.characterId(), false));
             });
-            case REGENERATE, CONTINUE -> target(tx, session, command.messageId()).flatMap(target -> {
+            case REGENERATE, CONTINUE -> target(session, command.messageId()).flatMap(target -> {
                 if (CONTINUE.equals(kind) && !"assistant".equals(target.role())) {
                     throw ApiException.invalid("only a character's reply can be continued");
                 }
@@ -157,19 +165,19 @@ public class TurnService {
                 }
                 boolean assistant = "assistant".equals(target.role());
                 UUID parent = assistant ? target.parentId() : target.id();
-                return sessions.path(tx, session.id(), parent).flatMap(history -> {
+                return messages.path(session.id(), parent).flatMap(history -> {
                     CharacterSnapshot speaker = assistant && command.speaker() == null
                         ? scene.member(target.characterId()).orElse(scene.cast().getFirst())
                         : SpeakerSelector.choose(session.speakerPolicy(), scene.cast(), command.speaker(), lastSpeaker(history),
                             lastUserText(history), seed);
-                    return request(tx, userId, session, scene, turnId, kind, speaker, history, parent, assistant ? target.id() : null,
+                    return request(userId, session, scene, turnId, kind, speaker, history, parent, assistant ? target.id() : null,
                         CONTINUE.equals(kind) ? target.content() : null,
                         CONTINUE.equals(kind) ? PromptRequest.Mode.CONTINUE : PromptRequest.Mode.REPLY, 0);
                 });
             });
-            case IMPERSONATE -> sessions.path(tx, session.id(), session.activeLeafId()).flatMap(history -> {
+            case IMPERSONATE -> messages.path(session.id(), session.activeLeafId()).flatMap(history -> {
                 CharacterSnapshot speaker = scene.member(lastSpeaker(history)).orElse(scene.cast().getFirst());
-                return request(tx, userId, session, scene, turnId, kind, speaker, history, session.activeLeafId(), null, null,
+                return request(userId, session, scene, turnId, kind, speaker, history, session.activeLeafId(), null, null,
                     PromptRequest.Mode.IMPERSONATE, 0);
             });
             default -> throw ApiException.invalid("unknown turn type");
@@ -177,7 +185,7 @@ public class TurnService {
     }
 
     /** Assembles the prompt, stores the running turn and appends the GenerateTurn to the outbox. */
-    private Uni<Started> request(SqlClient tx, String userId, SessionRow session, PromptService.Scene scene, UUID turnId, String kind,
+    private Uni<Started> request(String userId, SessionRow session, PromptService.Scene scene, UUID turnId, String kind,
         CharacterSnapshot speaker, List<MessageRow> history, UUID parent, UUID base, String continuation, PromptRequest.Mode mode,
         int autoRemaining) {
         PromptService.Built built = prompts.build(scene, session, speaker, history, mode, lastUserText(history),
@@ -191,26 +199,26 @@ public class TurnService {
             null, null, null, null);
         GenerateTurn event = new GenerateTurn(turnId.toString(), session.id().toString(), userId, config.model(), built.prompt().segments(),
             continuation, speakerName, built.sampling(), SUMMARY.equals(kind) ? -1 : 0, deadline, Instant.now());
-        return turns.insert(tx, turn)
-            .flatMap(v -> requests.append(tx, event))
+        return turns.insert(turn)
+            .flatMap(v -> requests.append(event))
             .replaceWith(new Started(turnId, kind, null, speakerName, speaker.id(), false));
     }
 
     /** Asks the runtime to stop the running turn (or the given one); the runtime completes it as {@code cancelled}. */
     public Uni<UUID> stop(String userId, UUID sessionId, UUID turnId) {
-        return sessions.find(pool, sessionId, userId)
+        return Panache.withTransaction(() -> sessions.owned(sessionId, userId)
             .map(found -> found.orElseThrow(() -> ApiException.notFound("session")))
-            .flatMap(session -> turnId == null ? turns.running(pool, sessionId)
-                : turns.find(pool, turnId).map(t -> t.filter(x -> x.sessionId().equals(sessionId) && "running".equals(x.status()))))
+            .flatMap(session -> turnId == null ? turns.running(sessionId)
+                : turns.byId(turnId).map(t -> t.filter(x -> x.sessionId().equals(sessionId) && "running".equals(x.status()))))
             .map(running -> running.orElseThrow(() -> new ApiException(409, "no_running_turn", "no turn is running in this session")))
-            .flatMap(turn -> pool.withTransaction(tx -> outbox.append(tx, outbox.envelope(
-                new TurnCancelled(turn.id().toString(), sessionId.toString(), "stopped by the player"), null))).replaceWith(turn.id()))
+            .flatMap(turn -> Panache.getSession().flatMap(session -> outbox.append(session,
+                new TurnCancelled(turn.id().toString(), sessionId.toString(), "stopped by the player"), null)).replaceWith(turn.id())))
             .invoke(publisher::wakeUp);
     }
 
     /** Records a new generation attempt of a turn (the persisting consumer calls this once per attempt it sees). */
     public Uni<Boolean> recordAttempt(UUID turnId, String attemptId) {
-        return turns.recordAttempt(pool, turnId, attemptId);
+        return Panache.withTransaction(() -> turns.recordAttempt(turnId, attemptId));
     }
 
     /**
@@ -229,12 +237,12 @@ public class TurnService {
             default -> "failed";
         };
         TurnCompleted.Usage usage = completed.usage();
-        return pool.withTransaction(tx -> turns.finish(tx, turnId, completed.attemptId(), status, completed.finishReason(),
+        return Panache.withTransaction(() -> turns.finish(turnId, completed.attemptId(), status, completed.finishReason(),
                 completed.text(), completed.error(), usage == null ? null : usage.promptTokens(),
                 usage == null ? null : usage.completionTokens())
                 .flatMap(finished -> finished.isEmpty() ? Uni.createFrom().item(Optional.<Finished>empty())
-                    : afterFinish(tx, finished.get(), completed).map(Optional::of)))
-            .onFailure(PgException.class).transform(TurnService::translate)
+                    : afterFinish(finished.get(), completed).map(Optional::of)))
+            .onFailure(TurnService::storageFailure).transform(TurnService::translate)
             .call(result -> {
                 if (result.isEmpty()) {
                     return Uni.createFrom().voidItem();
@@ -249,17 +257,17 @@ public class TurnService {
             });
     }
 
-    private Uni<Finished> afterFinish(SqlClient tx, TurnRow turn, TurnCompleted completed) {
+    private Uni<Finished> afterFinish(TurnRow turn, TurnCompleted completed) {
         String text = completed.text() == null ? "" : completed.text();
         if (SUMMARY.equals(turn.kind())) {
             if ("completed".equals(turn.status()) && !text.isBlank()) {
-                return sessions.updateSummary(tx, turn.sessionId(), text.strip(), turn.autoRemaining())
+                return sessions.updateSummary(turn.sessionId(), text.strip(), turn.autoRemaining())
                     .replaceWith(new Finished(turn, null, List.of()));
             }
             return Uni.createFrom().item(new Finished(turn, null, List.of()));
         }
         if (JUDGE.equals(turn.kind())) {
-            return "completed".equals(turn.status()) && Judge.yes(text) ? applyVerdict(tx, turn).replaceWith(new Finished(turn, null,
+            return "completed".equals(turn.status()) && Judge.yes(text) ? applyVerdict(turn).replaceWith(new Finished(turn, null,
                 List.of())) : Uni.createFrom().item(new Finished(turn, null, List.of()));
         }
         if (!turn.producesMessage() || text.isBlank()) {
@@ -271,23 +279,23 @@ public class TurnService {
         TurnRecorded recorded = new TurnRecorded(turn.sessionId().toString(), turn.id().toString(), reply.id().toString(),
             turn.characterId(), completed.finishReason(), completed.usage() == null ? 0 : completed.usage().completionTokens(),
             Instant.now());
-        return sessions.insertMessage(tx, reply)
-            .flatMap(v -> sessions.advanceLeaf(tx, turn.sessionId(), turn.parentMessageId(), turn.baseMessageId(), reply.id()))
-            .flatMap(v -> outbox.append(tx, outbox.envelope(recorded, null)))
-            .flatMap(v -> "completed".equals(turn.status()) ? afterReply(tx, turn, reply) : Uni.createFrom().item(List.<Started>of()))
+        return messages.insert(reply)
+            .flatMap(v -> sessions.advanceLeaf(turn.sessionId(), turn.parentMessageId(), turn.baseMessageId(), reply.id()))
+            .flatMap(v -> Panache.getSession().flatMap(session -> outbox.append(session, recorded, null)))
+            .flatMap(v -> "completed".equals(turn.status()) ? afterReply(turn, reply) : Uni.createFrom().item(List.<Started>of()))
             .map(followUps -> new Finished(turn, reply.id(), followUps));
     }
 
     /** Storyline progress, memory summary scheduling and group auto-continue after a completed reply. */
-    private Uni<List<Started>> afterReply(SqlClient tx, TurnRow turn, MessageRow reply) {
-        return sessions.lock(tx, turn.sessionId()).flatMap(found -> {
+    private Uni<List<Started>> afterReply(TurnRow turn, MessageRow reply) {
+        return sessions.lock(turn.sessionId()).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(List.<Started>of());
             }
             SessionRow session = found.get();
-            return sessions.path(tx, session.id(), reply.id()).flatMap(path -> readModels.storyline(session.storylineId())
-                .flatMap(storyline -> advanceStoryline(tx, session, storyline.orElse(null), path, reply)
-                    .flatMap(progress -> judge(tx, turn, session, storyline.orElse(null), progress, path)))
+            return messages.path(session.id(), reply.id()).flatMap(path -> readModels.storyline(session.storylineId())
+                .flatMap(storyline -> advanceStoryline(session, storyline.orElse(null), path, reply)
+                    .flatMap(progress -> judge(turn, session, storyline.orElse(null), progress, path)))
                 .flatMap(v -> prompts.scene(session).onFailure(ApiException.class).recoverWithNull())
                 .flatMap(scene -> {
                     if (scene == null) {
@@ -297,17 +305,17 @@ public class TurnService {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     long replies = path.stream().filter(m -> "assistant".equals(m.role())).count();
                     if (config.summaryEvery() > 0 && replies % config.summaryEvery() == 0 && replies > session.summaryThrough()) {
-                        chain = chain.flatMap(v -> request(tx, turn.userId(), session, scene, UUID.randomUUID(), SUMMARY,
+                        chain = chain.flatMap(v -> request(turn.userId(), session, scene, UUID.randomUUID(), SUMMARY,
                             scene.member(turn.characterId()).orElse(scene.cast().getFirst()), path, reply.id(), null, null,
                             PromptRequest.Mode.SUMMARY, (int) replies)
-                            .flatMap(started -> sessions.updateSummary(tx, session.id(), session.summary(), (int) replies)));
+                            .flatMap(started -> sessions.updateSummary(session.id(), session.summary(), (int) replies)));
                     }
                     if (scene.cast().size() > 1 && turn.autoRemaining() > 0 && REPLY.equals(turn.kind())) {
                         UUID next = UUID.randomUUID();
                         String policy = "round_robin".equals(session.speakerPolicy()) ? "round_robin" : "talkativeness";
                         CharacterSnapshot speaker = SpeakerSelector.choose(policy, scene.cast(), null, turn.characterId(), null,
                             next.getMostSignificantBits());
-                        chain = chain.flatMap(v -> request(tx, turn.userId(), session, scene, next, REPLY, speaker, path, reply.id(), null,
+                        chain = chain.flatMap(v -> request(turn.userId(), session, scene, next, REPLY, speaker, path, reply.id(), null,
                             null, PromptRequest.Mode.REPLY, turn.autoRemaining() - 1).invoke(followUps::add).replaceWithVoid());
                     }
                     return chain.replaceWith(followUps);
@@ -315,21 +323,21 @@ public class TurnService {
         });
     }
 
-    private Uni<Storylines.Progress> advanceStoryline(SqlClient tx, SessionRow session, StorylineSnapshot storyline,
+    private Uni<Storylines.Progress> advanceStoryline(SessionRow session, StorylineSnapshot storyline,
         List<MessageRow> path, MessageRow reply) {
         if (storyline == null || session.beatId() == null) {
             return Uni.createFrom().nullItem();
         }
         Storylines.Progress progress = Storylines.afterReply(storyline, session.beatId(), session.beatTurns(), session.storylineDone(),
             lastUserText(path), reply.content());
-        return sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(), progress.done()).replaceWith(progress);
+        return sessions.updateStoryline(session.id(), progress.beatId(), progress.beatTurns(), progress.done()).replaceWith(progress);
     }
 
     /**
      * When the beat did not move on by keyword or turn count, asks the runtime to judge each of its {@code judged}
      * conditions on the latest messages (one judge turn per condition; never streamed, never blocking the player).
      */
-    private Uni<Void> judge(SqlClient tx, TurnRow turn, SessionRow session, StorylineSnapshot storyline, Storylines.Progress progress,
+    private Uni<Void> judge(TurnRow turn, SessionRow session, StorylineSnapshot storyline, Storylines.Progress progress,
         List<MessageRow> path) {
         if (progress == null || progress.advanced() || progress.done()) {
             return Uni.createFrom().voidItem();
@@ -352,14 +360,14 @@ public class TurnService {
                 null, null, null, null, progress.beatId() + "#" + i);
             GenerateTurn event = new GenerateTurn(id.toString(), session.id().toString(), turn.userId(), config.model(), segments, null,
                 Judge.REFEREE, Judge.SAMPLING, -1, deadline, Instant.now());
-            chain = chain.flatMap(v -> turns.insert(tx, row)).flatMap(v -> requests.append(tx, event))
+            chain = chain.flatMap(v -> turns.insert(row)).flatMap(v -> requests.append(event))
                 .replaceWithVoid();
         }
         return chain;
     }
 
     /** A judge said yes: the session moves on if it is still in the judged beat. */
-    private Uni<Void> applyVerdict(SqlClient tx, TurnRow judge) {
+    private Uni<Void> applyVerdict(TurnRow judge) {
         String judged = judge.judged() == null ? "" : judge.judged();
         int hash = judged.lastIndexOf('#');
         if (hash < 0) {
@@ -367,7 +375,7 @@ public class TurnService {
         }
         String beatId = judged.substring(0, hash);
         int index = Integer.parseInt(judged.substring(hash + 1));
-        return sessions.lock(tx, judge.sessionId()).flatMap(found -> {
+        return sessions.lock(judge.sessionId()).flatMap(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
@@ -378,7 +386,7 @@ public class TurnService {
                 }
                 Storylines.Progress progress = Storylines.afterVerdict(storyline.get(), session.beatId(), session.beatTurns(),
                     session.storylineDone(), beatId, index);
-                return progress.advanced() ? sessions.updateStoryline(tx, session.id(), progress.beatId(), progress.beatTurns(),
+                return progress.advanced() ? sessions.updateStoryline(session.id(), progress.beatId(), progress.beatTurns(),
                     progress.done()) : Uni.createFrom().voidItem();
             });
         });
@@ -391,12 +399,12 @@ public class TurnService {
 
     /** The turn's state after a completion, for the done frame. */
     public Uni<Optional<TurnRow>> find(UUID turnId) {
-        return turns.find(pool, turnId);
+        return Panache.withSession(() -> turns.byId(turnId));
     }
 
     /** The message stored for a turn, if any. */
     public Uni<Optional<MessageRow>> replyOf(TurnRow turn) {
-        return sessions.findMessage(pool, turn.sessionId(), turn.replyMessageId());
+        return Panache.withSession(() -> messages.inSession(turn.sessionId(), turn.replyMessageId()));
     }
 
     private Uni<Void> announce(UUID sessionId, Started started) {
@@ -408,12 +416,12 @@ public class TurnService {
             .invoke(publisher::wakeUp);
     }
 
-    private Uni<MessageRow> target(SqlClient tx, SessionRow session, UUID messageId) {
+    private Uni<MessageRow> target(SessionRow session, UUID messageId) {
         UUID id = messageId != null ? messageId : session.activeLeafId();
         if (id == null) {
             return Uni.createFrom().failure(ApiException.invalid("the session has no message yet"));
         }
-        return sessions.findMessage(tx, session.id(), id).map(found -> found.orElseThrow(() -> ApiException.notFound("message")));
+        return messages.inSession(session.id(), id).map(found -> found.orElseThrow(() -> ApiException.notFound("message")));
     }
 
     private void validateText(String text) {
@@ -431,14 +439,33 @@ public class TurnService {
             List.of("running turn " + running.id()), null);
     }
 
+    /** Failures of the storage layer (anything but the service's own refusals). */
+    private static boolean storageFailure(Throwable failure) {
+        return !(failure instanceof ApiException);
+    }
+
+    /**
+     * A unique violation (a concurrent turn won the "one running turn per session" index, or a concurrent duplicate)
+     * becomes a 409. Hibernate Reactive reports it as a {@link ConstraintViolationException} (its cause a
+     * {@link SQLException} with the SQLSTATE); a failure outside Hibernate may carry the driver's {@link PgException}.
+     */
     private static Throwable translate(Throwable failure) {
-        if (failure instanceof PgException pg && TurnRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-            String message = String.valueOf(pg.getMessage());
-            if (message.contains("turn_one_running_per_session")) {
-                return new ApiException(409, "turn_in_progress",
-                    "a reply is still being generated in this session; wait for it or stop it first");
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String state = switch (cause) {
+                case ConstraintViolationException violation -> violation.getSQLState();
+                case SQLException sql -> sql.getSQLState();
+                case PgException pg -> pg.getSqlState();
+                default -> null;
+            };
+            if (TurnRepository.UNIQUE_VIOLATION.equals(state)) {
+                String constraint = cause instanceof ConstraintViolationException violation ? violation.getConstraintName() : null;
+                if (String.valueOf(constraint).contains("turn_one_running_per_session")
+                    || String.valueOf(cause.getMessage()).contains("turn_one_running_per_session")) {
+                    return new ApiException(409, "turn_in_progress",
+                        "a reply is still being generated in this session; wait for it or stop it first");
+                }
+                return new ApiException(409, "conflict", "a concurrent change won; reload and try again");
             }
-            return new ApiException(409, "conflict", "a concurrent change won; reload and try again");
         }
         LOG.error("turn storage failed", failure);
         return failure;

@@ -17,8 +17,11 @@ import io.mopao.events.world.StorylineUpserted;
 import io.mopao.events.world.WorldSnapshot;
 import io.mopao.events.world.WorldUpserted;
 import io.mopao.story.repository.ReadModelRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,7 +142,34 @@ public final class Fixtures {
 
     public static void awaitVersion(ReadModelRepository readModels, String kind, String id, long version) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-            .until(() -> readModels.version(kind, id).await().indefinitely().orElse(-1L) >= version);
+            .until(() -> inSession(() -> readModels.version(kind, id)).orElse(-1L) >= version);
+    }
+
+    /** Runs repository calls in a Hibernate Reactive session on a Vert.x context (as the application does) and waits. */
+    public static <T> T inSession(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(work::get));
+        } catch (Throwable e) {
+            throw new IllegalStateException("repository call failed", e);
+        }
+    }
+
+    /** Runs a service call on a Vert.x context (the service opens its own session) and waits. */
+    public static <T> T onVertx(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work::get);
+        } catch (Throwable e) {
+            throw new IllegalStateException("service call failed", e);
+        }
+    }
+
+    /** Like {@link #inSession}, in a transaction. */
+    public static <T> T inTransaction(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work::get));
+        } catch (Throwable e) {
+            throw new IllegalStateException("repository call failed", e);
+        }
     }
 
     public static String token(String user) {

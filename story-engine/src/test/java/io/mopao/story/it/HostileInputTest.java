@@ -16,10 +16,19 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +131,41 @@ class HostileInputTest {
             .post("/api/sessions/" + sessionId + "/turns/stop").then().statusCode(202).body("turnId", equalTo(turnId));
         await().atMost(Duration.ofSeconds(30)).until(() -> !worker.cancellations(sessionId).isEmpty());
         assertEquals(turnId, worker.cancellations(sessionId).getFirst().turnId());
+    }
+
+    @Test
+    void concurrentSaysStartOneTurnAndStoreOnlyItsMessage() throws Exception {
+        String sessionId = Fixtures.newSession("bob", lin.id());
+        Fixtures.worker().serve(sessionId, FakeRuntimeWorker.Mode.HOLD);
+        String token = Fixtures.token("bob");
+        HttpClient http = HttpClient.newHttpClient();
+        int count = 4;
+        CyclicBarrier start = new CyclicBarrier(count);
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            List<Future<Integer>> requests = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/api/sessions/"
+                    + sessionId + "/turns")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"say\",\"text\":\"all at once " + i + "\"}")).build();
+                requests.add(threads.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                }));
+            }
+            for (Future<Integer> request : requests) {
+                statuses.add(request.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        // one turn runs; the others are refused as turn_in_progress (never a 500), and their messages were not stored
+        assertEquals(1, statuses.stream().filter(s -> s == 202).count(), statuses.toString());
+        assertEquals(count - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        List<String> roles = given().auth().oauth2(token).get("/api/sessions/" + sessionId + "/tree").then().statusCode(200)
+            .extract().jsonPath().getList("role");
+        assertEquals(1, roles.stream().filter("user"::equals).count(), roles.toString());
     }
 
     @Test

@@ -30,9 +30,9 @@ class ReadModelTest {
         Fixtures.publishEnvelope(old);
         CharacterSnapshot v4 = Fixtures.character(id, "Lin Four", 4, "public", null);
         Fixtures.givenCharacter(readModels, v4);
-        String payload = readModels.find(ReadModelRepository.CHARACTER, id).await().indefinitely().orElseThrow();
+        String payload = Fixtures.inSession(() -> readModels.find(ReadModelRepository.CHARACTER, id)).orElseThrow();
         assertTrue(payload.contains("Lin Four"), payload);
-        assertEquals(4L, readModels.version(ReadModelRepository.CHARACTER, id).await().indefinitely().orElseThrow());
+        assertEquals(4L, Fixtures.inSession(() -> readModels.version(ReadModelRepository.CHARACTER, id)).orElseThrow());
     }
 
     @Test
@@ -41,10 +41,10 @@ class ReadModelTest {
         Fixtures.givenCharacter(readModels, Fixtures.character(id, "Mei", 1, "public", null));
         Fixtures.publish(new CharacterDeleted(id, 1));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
-            .until(() -> readModels.find(ReadModelRepository.CHARACTER, id).await().indefinitely().isEmpty());
+            .until(() -> Fixtures.inSession(() -> readModels.find(ReadModelRepository.CHARACTER, id)).isEmpty());
         Fixtures.newSessionFails(id);
         Fixtures.givenCharacter(readModels, Fixtures.character(id, "Mei again", 2, "public", null));
-        assertTrue(readModels.find(ReadModelRepository.CHARACTER, id).await().indefinitely().orElseThrow().contains("Mei again"));
+        assertTrue(Fixtures.inSession(() -> readModels.find(ReadModelRepository.CHARACTER, id)).orElseThrow().contains("Mei again"));
     }
 
     @Test
@@ -53,7 +53,7 @@ class ReadModelTest {
         Fixtures.givenCharacter(readModels, Fixtures.character(id, "Tomb", 5, "public", null));
         Fixtures.publishRaw("mopao.characters", "character:" + id, null);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
-            .until(() -> readModels.find(ReadModelRepository.CHARACTER, id).await().indefinitely().isEmpty());
+            .until(() -> Fixtures.inSession(() -> readModels.find(ReadModelRepository.CHARACTER, id)).isEmpty());
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.mopao.story.messaging.OutboxPublisher;
 import io.mopao.story.messaging.TurnRequestOutbox;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PrivateKafka.class)
 class RequestRoutingTest {
-
-    @Inject
-    Pool pool;
 
     @Inject
     OutboxPublisher publisher;
@@ -59,7 +55,7 @@ class RequestRoutingTest {
             String sessionId = UUID.randomUUID().toString();
             GenerateTurn turn = new GenerateTurn(UUID.randomUUID().toString(), sessionId, "user-1", "big-model", List.of(), null, "Lin",
                 null, 0, Instant.now().plusSeconds(60), Instant.now());
-            pool.withTransaction(tx -> routed.append(tx, turn)).await().atMost(Duration.ofSeconds(30));
+            Fixtures.inTransaction(() -> routed.append(turn));
             publisher.wakeUp();
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -12,6 +12,9 @@ import io.mopao.events.character.CharacterSnapshot;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.dialogue.TokenChunk;
 import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.events.lore.LoreEntry;
+import io.mopao.events.lore.Lorebook;
+import io.mopao.events.world.LorebookUpserted;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.events.world.WorldSnapshot;
 import io.mopao.story.repository.ReadModelRepository;
@@ -29,10 +32,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,6 +161,37 @@ class TurnStreamTest {
             assertEquals("system", request.segments().getFirst().kind());
             assertEquals("post_history", request.segments().getLast().kind());
         }
+    }
+
+    @Test
+    void lorebooksListedByTheWorldOrAttachedToTheWorldOrACastMemberReachThePrompt() {
+        String listed = givenLorebook("Listed by the world: the ferry schedule.", List.of(), List.of());
+        WorldSnapshot world = Fixtures.givenWorld(readModels, Fixtures.world(null, listed));
+        givenLorebook("Attached to the world: the fog bell.", List.of(world.id()), List.of());
+        givenLorebook("Attached to Lin: the gulls.", List.of(), List.of(lin.id()));
+        givenLorebook("Unrelated: the desert.", List.of(UUID.randomUUID().toString()), List.of(UUID.randomUUID().toString()));
+        String sessionId = Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\"],\"worldId\":\"" + world.id() + "\"}")
+            .then().statusCode(201).extract().path("id");
+        worker.serve(sessionId, FakeRuntimeWorker.Mode.ECHO);
+        try (StreamClient client = connect(sessionId)) {
+            Turn turn = play(client, "{\"type\":\"say\",\"text\":\"What do you hear?\"}");
+            String prompt = given().auth().oauth2(Fixtures.token("alice"))
+                .get("/api/sessions/" + sessionId + "/turns/" + turn.turnId() + "/prompt").then().statusCode(200).extract().asString();
+            assertTrue(prompt.contains("the ferry schedule"), prompt);
+            assertTrue(prompt.contains("the fog bell"), prompt);
+            assertTrue(prompt.contains("the gulls"), prompt);
+            assertFalse(prompt.contains("the desert"), prompt);
+        }
+    }
+
+    /** A standalone lorebook with one constant entry, attached as given; waits for its read model. */
+    private String givenLorebook(String content, List<String> worldIds, List<String> characterIds) {
+        LoreEntry entry = new LoreEntry(1, List.of(), List.of(), null, false, true, true, 100, LoreEntry.Position.AFTER_CHARACTER, 0, null,
+            null, null, null, 100, false, false, false, false, "label", content);
+        Lorebook book = new Lorebook(UUID.randomUUID().toString(), "Book", null, 2, 200, false, List.of(entry));
+        Fixtures.publish(new LorebookUpserted(book, "owner-l", worldIds, characterIds, 1));
+        Fixtures.awaitVersion(readModels, ReadModelRepository.LOREBOOK, book.id(), 1);
+        return book.id();
     }
 
     @Test
@@ -277,7 +316,7 @@ class TurnStreamTest {
             worker.send(new TokenChunk(turnId, sessionId, "attempt-x", 1, "replicas.", 1));
             client.await(f -> "chunk".equals(f.path("type").asText()) && f.path("seq").asInt() == 1, Duration.ofSeconds(30));
             TurnCompleted completion = FakeRuntimeWorker.completion(request, "attempt-x", 2, "stop", "Both replicas.");
-            var persistedByB = turnService.complete(completion).await().atMost(Duration.ofSeconds(30));
+            var persistedByB = Fixtures.onVertx(() -> turnService.complete(completion));
             assertTrue(persistedByB.isPresent());
             worker.send(completion);
             JsonNode done = client.await("done");
@@ -285,8 +324,45 @@ class TurnStreamTest {
             List<Map<String, Object>> tree = given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/tree")
                 .then().extract().jsonPath().getList("$");
             assertEquals(1, tree.stream().filter(m -> turnId.equals(m.get("turnId"))).count());
-            assertTrue(turnService.complete(completion).await().atMost(Duration.ofSeconds(30)).isEmpty(), "persisted once");
+            assertTrue(Fixtures.onVertx(() -> turnService.complete(completion)).isEmpty(), "persisted once");
         }
+    }
+
+    @Test
+    void concurrentCompletionsOfOneTurnStoreTheReplyOnce() {
+        // replicas racing to persist the same completion: the turn row's lock serialises them, the first stores the
+        // reply, the others see the turn finished (no duplicate message, no unique-violation failure)
+        String sessionId = session(FakeRuntimeWorker.Mode.MANUAL);
+        String turnId = given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON)
+            .body("{\"type\":\"say\",\"text\":\"Race\"}").post("/api/sessions/" + sessionId + "/turns")
+            .then().statusCode(202).extract().path("turnId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !worker.requests(sessionId).isEmpty());
+        TurnCompleted completion = FakeRuntimeWorker.completion(worker.requests(sessionId).getLast(), "attempt-r", 2, "stop", "Once.");
+        int count = 4;
+        CyclicBarrier start = new CyclicBarrier(count);
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        List<Boolean> stored;
+        try {
+            List<CompletableFuture<Boolean>> racers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                racers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return Fixtures.onVertx(() -> turnService.complete(completion)).isPresent();
+                }, threads));
+            }
+            stored = racers.stream().map(CompletableFuture::join).toList();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(1, stored.stream().filter(b -> b).count(), "exactly one racer stored the reply: " + stored);
+        List<Map<String, Object>> tree = given().auth().oauth2(Fixtures.token("alice")).get("/api/sessions/" + sessionId + "/tree")
+            .then().statusCode(200).extract().jsonPath().getList("$");
+        assertEquals(1, tree.stream().filter(m -> turnId.equals(m.get("turnId"))).count());
+        assertEquals("Once.", history(sessionId).getLast().get("content"));
     }
 
     @Test
