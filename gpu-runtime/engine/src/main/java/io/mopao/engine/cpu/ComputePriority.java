@@ -45,7 +45,8 @@ public final class ComputePriority {
     }
 
     /**
-     * Raises the calling thread's nice value to {@code nice} (0 leaves it alone).
+     * Raises the calling thread's nice value to {@code nice}; 0, or a thread already at that value or above (started
+     * under {@code nice}, say), is left alone — this never raises a thread's priority.
      *
      * @param nice 0 to 19
      * @return null when done (or nothing to do), otherwise why it was not
@@ -59,6 +60,9 @@ public final class ComputePriority {
         }
         if (UNAVAILABLE != null) {
             return UNAVAILABLE;
+        }
+        if (current() >= nice) {
+            return null;
         }
         try {
             int tid = (int) GETTID.invokeExact();

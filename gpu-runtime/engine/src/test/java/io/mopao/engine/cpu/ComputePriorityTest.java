@@ -42,13 +42,14 @@ class ComputePriorityTest {
         try (WorkerPool pool = new WorkerPool(2, 7)) {
             pool.parallelFor(2, 1, (from, to, worker) -> (worker == 0 ? callerNice : workerNice).set(ComputePriority.current()));
         }
-        assertEquals(7, workerNice.get(), "worker thread");
+        assertEquals(Math.max(7, callerBefore), workerNice.get(), "worker thread (never below the nice value it started with)");
         assertEquals(callerBefore, callerNice.get(), "the caller's share runs at the caller's priority");
         assertEquals(callerBefore, ComputePriority.current());
     }
 
     @Test
     void theEngineAndItsModelComputeAtTheModelsNiceValue() throws Exception {
+        int expected = Math.max(13, ComputePriority.current()); // new threads start at their creator's value
         Path file = SyntheticModel.tiny().write(dir.resolve("tiny.gguf"));
         try (Model model = Model.load(file, ModelOptions.defaults().withThreads(2).withComputeNice(13))) {
             Engine engine = new Engine(model, null, EngineConfig.defaults().withThreads(2), StepRunnerFactory.cpu());
@@ -68,18 +69,32 @@ class ComputePriorityTest {
                         }
                     });
                 done.get(60, TimeUnit.SECONDS);
-                assertEquals(13, inferenceNice.get(), "the inference thread (listeners run on it)");
+                assertEquals(expected, inferenceNice.get(), "the inference thread (listeners run on it)");
                 // one worker in the model's matmul pool and one in the serving runner's attention pool; each sets its
                 // priority first thing when it starts, which may not have happened yet if it has had no work
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (poolThreadsAtNice(13) < 2 && System.nanoTime() < deadline) {
+                while (poolThreadsAtNice(expected) < 2 && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertEquals(2, poolThreadsAtNice(13), "CPU pool workers at nice 13");
+                assertEquals(2, poolThreadsAtNice(expected), "CPU pool workers at nice " + expected);
             } finally {
                 engine.close();
             }
         }
+    }
+
+    @Test
+    void aThreadAlreadyNicerKeepsItsValue() throws Exception {
+        int expected = Math.max(15, ComputePriority.current());
+        AtomicInteger after = new AtomicInteger(Integer.MIN_VALUE);
+        Thread t = new Thread(() -> {
+            assertNull(ComputePriority.lower(15));
+            assertNull(ComputePriority.lower(13), "nothing to do, not a failure");
+            after.set(ComputePriority.current());
+        });
+        t.start();
+        t.join();
+        assertEquals(expected, after.get(), "never raised back to a higher priority");
     }
 
     @Test
