@@ -11,7 +11,7 @@ public interface ErrorConfig {
     /**
      * Exceptions (fully qualified class names; subclasses count) that mean "a concurrent change won" and become 409
      * {@code conflict}, wherever they sit in the cause chain. Names rather than classes, so that a service without the
-     * persistence library (story-engine has no Hibernate) keeps the default without failing to start.
+     * persistence library keeps the default without failing to start.
      */
     @WithDefault("jakarta.persistence.OptimisticLockException,org.hibernate.StaleStateException")
     List<String> conflictExceptions();

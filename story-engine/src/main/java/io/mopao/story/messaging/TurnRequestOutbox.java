@@ -7,6 +7,7 @@ import io.mopao.events.dialogue.DialogueRouting;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.outbox.Outbox;
+import io.mopao.service.outbox.OutboxConfig;
 import io.mopao.story.config.StoryConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -30,16 +31,22 @@ public class TurnRequestOutbox {
         + "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
     private final DialogueRouting routing;
-    private final Outbox envelopes = new Outbox(OutboxPublisher.SOURCE);
-    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
+    private final Outbox envelopes;
+    private final HibernateOutbox outbox;
 
     @Inject
-    public TurnRequestOutbox(StoryConfig config) {
-        this(DialogueRouting.catalogue(Set.copyOf(config.dedicatedModels().orElse(List.of()))));
+    public TurnRequestOutbox(StoryConfig config, OutboxConfig outboxConfig) {
+        this(DialogueRouting.catalogue(Set.copyOf(config.dedicatedModels().orElse(List.of()))), outboxConfig.source());
     }
 
-    public TurnRequestOutbox(DialogueRouting routing) {
+    /**
+     * @param routing which requests topic serves which model
+     * @param source CloudEvents {@code source} of the requests ({@code mopao.outbox.source})
+     */
+    public TurnRequestOutbox(DialogueRouting routing, String source) {
         this.routing = routing;
+        this.envelopes = new Outbox(source);
+        this.outbox = new HibernateOutbox(source);
     }
 
     /** The requests topic of the pool that serves a model. */

@@ -1,9 +1,9 @@
 package io.mopao.story.rest;
 
 import io.mopao.events.story.TranscriptShared;
+import io.mopao.service.error.ApiException;
 import io.mopao.story.repository.SessionRow;
 import io.mopao.story.repository.TurnRow;
-import io.mopao.story.service.ApiException;
 import io.mopao.story.service.MessageView;
 import io.mopao.story.service.SessionService;
 import io.quarkus.security.Authenticated;

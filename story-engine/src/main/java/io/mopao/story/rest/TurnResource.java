@@ -1,6 +1,6 @@
 package io.mopao.story.rest;
 
-import io.mopao.story.service.ApiException;
+import io.mopao.service.error.ApiException;
 import io.mopao.story.service.Frames;
 import io.mopao.story.service.SessionService;
 import io.mopao.story.service.StreamRegistry;

@@ -1,6 +1,7 @@
 package io.mopao.story.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mopao.service.error.ApiException;
 import java.util.UUID;
 
 /** Server frames of the streaming protocol (WebSocket text frames and SSE events; see README "WebSocket protocol"). */
@@ -72,7 +73,7 @@ public final class Frames {
 
         public static Error of(ApiException e) {
             return new Error(e.code(), e.getMessage(), e.status(),
-                e.retryAfter() == null ? null : Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+                e.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(null));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mopao.story.service;
 import io.mopao.events.character.CharacterSnapshot;
 import io.mopao.events.dialogue.SamplingSettings;
 import io.mopao.events.world.WorldSnapshot;
+import io.mopao.service.error.ApiException;
 import io.mopao.story.config.StoryConfig;
 import io.mopao.story.prompt.AssembledPrompt;
 import io.mopao.story.prompt.HistoryMessage;

@@ -7,8 +7,10 @@ import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.story.TranscriptShared;
 import io.mopao.events.world.StorylineSnapshot;
 import io.mopao.events.world.WorldSnapshot;
+import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxConfig;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.story.config.StoryConfig;
-import io.mopao.story.messaging.OutboxPublisher;
 import io.mopao.story.prompt.Macros;
 import io.mopao.story.prompt.PromptAssembler;
 import io.mopao.story.repository.MessageRepository;
@@ -46,16 +48,17 @@ public class SessionService {
     private final ReadModels readModels;
     private final StoryConfig config;
     private final OutboxPublisher publisher;
-    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox;
 
     public SessionService(SessionRepository sessions, MessageRepository messages, TurnRepository turns, ReadModels readModels,
-        StoryConfig config, OutboxPublisher publisher) {
+        StoryConfig config, OutboxPublisher publisher, OutboxConfig outboxConfig) {
         this.sessions = sessions;
         this.messages = messages;
         this.turns = turns;
         this.readModels = readModels;
         this.config = config;
         this.publisher = publisher;
+        this.outbox = new HibernateOutbox(outboxConfig.source());
     }
 
     /** The player. */

@@ -1,6 +1,7 @@
 package io.mopao.story.service;
 
 import io.mopao.events.character.CharacterSnapshot;
+import io.mopao.service.error.ApiException;
 import io.mopao.story.prompt.PromptAssembler;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,8 +8,10 @@ import io.mopao.events.dialogue.TurnCompleted;
 import io.mopao.events.outbox.HibernateOutbox;
 import io.mopao.events.story.TurnRecorded;
 import io.mopao.events.world.StorylineSnapshot;
+import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxConfig;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.story.config.StoryConfig;
-import io.mopao.story.messaging.OutboxPublisher;
 import io.mopao.story.messaging.TurnRequestOutbox;
 import io.mopao.story.prompt.PromptRequest;
 import io.mopao.story.repository.MessageRepository;
@@ -65,11 +67,11 @@ public class TurnService {
     private final OutboxPublisher publisher;
     private final TurnRequestOutbox requests;
     private final StoryConfig config;
-    private final HibernateOutbox outbox = new HibernateOutbox(OutboxPublisher.SOURCE);
+    private final HibernateOutbox outbox;
 
     public TurnService(SessionRepository sessions, MessageRepository messages, TurnRepository turns, PromptService prompts,
         ReadModels readModels, RateLimiter limiter, FrameFanout fanout, OutboxPublisher publisher, TurnRequestOutbox requests,
-        StoryConfig config) {
+        StoryConfig config, OutboxConfig outboxConfig) {
         this.sessions = sessions;
         this.messages = messages;
         this.turns = turns;
@@ -80,6 +82,7 @@ public class TurnService {
         this.publisher = publisher;
         this.requests = requests;
         this.config = config;
+        this.outbox = new HibernateOutbox(outboxConfig.source());
     }
 
     /**

@@ -2,9 +2,9 @@ package io.mopao.story.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mopao.service.error.ApiException;
 import io.mopao.story.config.StoryConfig;
 import io.mopao.story.rest.Players;
-import io.mopao.story.service.ApiException;
 import io.mopao.story.service.Frames;
 import io.mopao.story.service.SessionService;
 import io.mopao.story.service.StreamRegistry;

@@ -105,9 +105,10 @@ class HostileInputTest {
 
     @Test
     void requestsWithoutATokenAreRefused() {
-        given().get("/api/sessions").then().statusCode(401);
+        given().get("/api/sessions").then().statusCode(401).body("status", equalTo(401)).body("code", equalTo("unauthorized"))
+            .body("message", equalTo("sign in first (a bearer token is required)"));
         given().contentType(ContentType.JSON).body("{\"type\":\"say\",\"text\":\"hi\"}")
-            .post("/api/sessions/" + UUID.randomUUID() + "/turns").then().statusCode(401);
+            .post("/api/sessions/" + UUID.randomUUID() + "/turns").then().statusCode(401).body("code", equalTo("unauthorized"));
     }
 
     @Test
@@ -172,9 +173,11 @@ class HostileInputTest {
     void malformedBodiesAre400NotServerErrors() {
         String sessionId = Fixtures.newSession("alice", lin.id());
         given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{\"type\":")
-            .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400);
+            .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400).body("code", equalTo("malformed_json"));
         given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{\"type\":\"dance\"}")
             .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400).body("code", equalTo("validation_failed"));
         Fixtures.createSession("alice", "{\"characterIds\":[]}").then().statusCode(400);
+        given().auth().oauth2(Fixtures.token("alice")).get("/api/no-such-thing").then().statusCode(404)
+            .body("code", equalTo("not_found")).body("message", equalTo("no such resource"));
     }
 }

@@ -2,10 +2,12 @@ package io.mopao.story.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mopao.events.EventEnvelope;
 import io.mopao.events.EventSerde;
 import io.mopao.events.dialogue.DialogueRouting;
 import io.mopao.events.dialogue.GenerateTurn;
-import io.mopao.story.messaging.OutboxPublisher;
+import io.mopao.service.outbox.OutboxConfig;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.mopao.story.messaging.TurnRequestOutbox;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +34,9 @@ class RequestRoutingTest {
     OutboxPublisher publisher;
 
     @Inject
+    OutboxConfig outboxConfig;
+
+    @Inject
     TurnRequestOutbox configured;
 
     @Test
@@ -39,7 +44,7 @@ class RequestRoutingTest {
         // the test configuration names no dedicated models: everything goes to the default pool
         assertEquals("mopao.dialogue.requests", configured.topic("default"));
 
-        TurnRequestOutbox routed = new TurnRequestOutbox(DialogueRouting.catalogue(Set.of("big-model")));
+        TurnRequestOutbox routed = new TurnRequestOutbox(DialogueRouting.catalogue(Set.of("big-model")), outboxConfig.source());
         assertEquals("mopao.dialogue.requests", routed.topic("default"));
         String topic = routed.topic("big-model");
         assertEquals("mopao.dialogue.requests.big-model", topic);
@@ -62,7 +67,9 @@ class RequestRoutingTest {
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (sessionId.equals(record.key())) {
-                        GenerateTurn received = (GenerateTurn) EventSerde.get().parse(record.value()).data();
+                        EventEnvelope<?> envelope = EventSerde.get().parse(record.value());
+                        assertEquals("/mopao/story-engine", envelope.source());
+                        GenerateTurn received = (GenerateTurn) envelope.data();
                         assertEquals(turn.turnId(), received.turnId());
                         assertEquals("big-model", received.model());
                         return;
