@@ -12,6 +12,7 @@ import io.mopao.character.service.ExportSource;
 import io.mopao.character.service.PageResult;
 import io.mopao.character.service.VersionInfo;
 import io.mopao.service.error.ApiException;
+import io.mopao.service.outbox.OutboxPublisher;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -48,6 +49,10 @@ import org.jboss.resteasy.reactive.RestResponse;
  * <p>Authorisation: reads of public and unlisted characters and search are open to anonymous callers ({@code @PermitAll};
  * the service filters what each caller may see). Creating and importing need the creator (or admin) role; changes are
  * for the owner (or an admin); hiding is for moderators. See the module README for the full matrix.
+ *
+ * <p>Every change appends its event to the outbox inside the service's transaction; once that transaction has committed
+ * (the service's {@code Uni} completed), {@link #committed} wakes the outbox relay so the event is published now rather
+ * than at the relay's next poll.
  */
 @Path("/characters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,14 +68,21 @@ public class CharacterResource {
     private final CardCodec cards;
     private final Vertx vertx;
     private final io.mopao.character.config.CharacterConfig config;
+    private final OutboxPublisher outbox;
 
     public CharacterResource(CharacterService service, CallerFactory callers, CardCodec cards, Vertx vertx,
-        io.mopao.character.config.CharacterConfig config) {
+        io.mopao.character.config.CharacterConfig config, OutboxPublisher outbox) {
         this.service = service;
         this.callers = callers;
         this.cards = cards;
         this.vertx = vertx;
         this.config = config;
+        this.outbox = outbox;
+    }
+
+    /** A change whose transaction has committed when it completes: wakes the outbox relay (a failed change wrote nothing). */
+    private <T> Uni<T> committed(Uni<T> change) {
+        return change.invoke(outbox::wakeUp);
     }
 
     /**
@@ -113,7 +125,7 @@ public class CharacterResource {
     @Operation(summary = "Create a character (creators)")
     @APIResponse(responseCode = "201", description = "created; ETag is the version")
     public Uni<RestResponse<CharacterView>> create(CharacterContent content, @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.create(callers.caller(traceparent), content).map(v -> created(v));
+        return committed(service.create(callers.caller(traceparent), content)).map(v -> created(v));
     }
 
     @GET
@@ -133,7 +145,8 @@ public class CharacterResource {
         + "428 without it, 412 when the character changed since")
     public Uni<RestResponse<CharacterView>> update(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch,
         CharacterContent content, @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.update(callers.caller(traceparent), uuid(id), version(ifMatch), content).map(CharacterResource::withEtag);
+        return committed(service.update(callers.caller(traceparent), uuid(id), version(ifMatch), content))
+            .map(CharacterResource::withEtag);
     }
 
     @DELETE
@@ -143,7 +156,7 @@ public class CharacterResource {
     @APIResponse(responseCode = "204", description = "deleted")
     public Uni<RestResponse<Void>> delete(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch,
         @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.delete(callers.caller(traceparent), uuid(id), version(ifMatch)).map(x -> RestResponse.noContent());
+        return committed(service.delete(callers.caller(traceparent), uuid(id), version(ifMatch))).map(x -> RestResponse.noContent());
     }
 
     @PUT
@@ -156,7 +169,7 @@ public class CharacterResource {
         if (moderation == null) {
             throw ApiException.validation("send {\"hidden\": true|false, \"reason\": \"...\"}", List.of());
         }
-        return service.moderate(callers.caller(traceparent), uuid(id), moderation.hidden(), moderation.reason())
+        return committed(service.moderate(callers.caller(traceparent), uuid(id), moderation.hidden(), moderation.reason()))
             .map(CharacterResource::withEtag);
     }
 
@@ -179,7 +192,8 @@ public class CharacterResource {
         + "checked from the bytes. If-Match optional.")
     public Uni<RestResponse<CharacterView>> putAvatar(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch, byte[] body,
         @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.putAvatar(callers.caller(traceparent), uuid(id), version(ifMatch), body).map(CharacterResource::withEtag);
+        return committed(service.putAvatar(callers.caller(traceparent), uuid(id), version(ifMatch), body))
+            .map(CharacterResource::withEtag);
     }
 
     @DELETE
@@ -188,7 +202,7 @@ public class CharacterResource {
     @Operation(summary = "Remove a character's avatar (owner)")
     public Uni<RestResponse<CharacterView>> deleteAvatar(@PathParam("id") String id, @HeaderParam(IF_MATCH) String ifMatch,
         @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.deleteAvatar(callers.caller(traceparent), uuid(id), version(ifMatch)).map(CharacterResource::withEtag);
+        return committed(service.deleteAvatar(callers.caller(traceparent), uuid(id), version(ifMatch))).map(CharacterResource::withEtag);
     }
 
     @GET
@@ -215,7 +229,8 @@ public class CharacterResource {
         + "visibility and rating stay as they are")
     public Uni<RestResponse<CharacterView>> restore(@PathParam("id") String id, @PathParam("version") long version,
         @HeaderParam(IF_MATCH) String ifMatch, @HeaderParam(TRACEPARENT) String traceparent) {
-        return service.restore(callers.caller(traceparent), uuid(id), version, version(ifMatch)).map(CharacterResource::withEtag);
+        return committed(service.restore(callers.caller(traceparent), uuid(id), version, version(ifMatch)))
+            .map(CharacterResource::withEtag);
     }
 
     @POST
@@ -233,7 +248,7 @@ public class CharacterResource {
         String vis = visibility == null ? "private" : visibility.toLowerCase(Locale.ROOT);
         String rat = rating == null ? null : rating.toLowerCase(Locale.ROOT);
         return vertx.executeBlocking(Uni.createFrom().item(() -> cards.read(body, vis, rat)))
-            .flatMap(card -> service.importCard(caller, card))
+            .flatMap(card -> committed(service.importCard(caller, card)))
             .map(v -> created(v));
     }
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class CharacterEventsTest {
 
     /** Events for one character key, read from the start of the topic by a fresh consumer. */
-    private static List<EventEnvelope<? extends MopaoEvent>> eventsFor(String id) {
+    static List<EventEnvelope<? extends MopaoEvent>> eventsFor(String id) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, PrivateKafka.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "character-events-test-" + UUID.randomUUID());
@@ -68,7 +68,7 @@ class CharacterEventsTest {
         return events;
     }
 
-    private static List<String> versions(List<EventEnvelope<? extends MopaoEvent>> events) {
+    static List<String> versions(List<EventEnvelope<? extends MopaoEvent>> events) {
         return events.stream().map(e -> switch (e.data()) {
             case CharacterUpserted u -> "upsert:" + u.character().version();
             case CharacterDeleted d -> "delete:" + d.version();

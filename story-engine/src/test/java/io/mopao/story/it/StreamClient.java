@@ -109,6 +109,11 @@ public final class StreamClient implements AutoCloseable {
         return closed;
     }
 
+    /** The subprotocol the server selected in its handshake answer ({@code ""} when none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     @Override
     public void close() {
         if (!closed) {
