@@ -97,6 +97,13 @@ class SubprotocolTokenTest {
     }
 
     @Test
+    void aTokenProtocolWithoutTheCarrierIsTheCallersMistakeAnswered400() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        assertEquals(400, refusedUpgrade(sessionId, tokenProtocol(Fixtures.token("alice"))));
+        assertEquals(400, refusedUpgrade(sessionId, "chat", tokenProtocol(Fixtures.token("alice"))));
+    }
+
+    @Test
     void theCarrierWithoutATokenIsRefusedWith401() {
         String sessionId = Fixtures.newSession("alice", lin.id());
         assertEquals(401, refusedUpgrade(sessionId, CARRIER));
