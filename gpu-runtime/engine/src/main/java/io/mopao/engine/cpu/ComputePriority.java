@@ -15,30 +15,37 @@ import java.lang.invoke.MethodHandle;
  */
 public final class ComputePriority {
     private static final int PRIO_PROCESS = 0;
-    private static final MethodHandle GETTID;
-    private static final MethodHandle SETPRIORITY;
-    private static final String UNAVAILABLE;
 
-    static {
-        MethodHandle gettid = null;
-        MethodHandle setpriority = null;
-        String unavailable = null;
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            unavailable = "per-thread nice values need Linux (this is " + System.getProperty("os.name") + ")";
-        } else {
-            try {
-                Linker linker = Linker.nativeLinker();
-                var libc = linker.defaultLookup();
-                gettid = linker.downcallHandle(libc.find("gettid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
-                setpriority = linker.downcallHandle(libc.find("setpriority").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            } catch (RuntimeException | LinkageError e) {
-                unavailable = "cannot call setpriority through the C library: " + e;
+    /** The C library's functions, looked up on first use only: nice 0 never touches native code. */
+    private static final class Native {
+        static final MethodHandle GETTID;
+        static final MethodHandle SETPRIORITY;
+        static final String UNAVAILABLE;
+
+        static {
+            MethodHandle gettid = null;
+            MethodHandle setpriority = null;
+            String unavailable = null;
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                unavailable = "per-thread nice values need Linux (this is " + System.getProperty("os.name") + ")";
+            } else {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    var libc = linker.defaultLookup();
+                    gettid = linker.downcallHandle(libc.find("gettid").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+                    setpriority = linker.downcallHandle(libc.find("setpriority").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                } catch (RuntimeException | LinkageError e) {
+                    unavailable = "cannot call setpriority through the C library: " + e;
+                }
             }
+            GETTID = gettid;
+            SETPRIORITY = setpriority;
+            UNAVAILABLE = unavailable;
         }
-        GETTID = gettid;
-        SETPRIORITY = setpriority;
-        UNAVAILABLE = unavailable;
+
+        private Native() {
+        }
     }
 
     private ComputePriority() {
@@ -58,15 +65,15 @@ public final class ComputePriority {
         if (nice == 0) {
             return null;
         }
-        if (UNAVAILABLE != null) {
-            return UNAVAILABLE;
+        if (Native.UNAVAILABLE != null) {
+            return Native.UNAVAILABLE;
         }
         if (current() >= nice) {
             return null;
         }
         try {
-            int tid = (int) GETTID.invokeExact();
-            int rc = (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice);
+            int tid = (int) Native.GETTID.invokeExact();
+            int rc = (int) Native.SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice);
             return rc == 0 ? null : "setpriority(" + tid + ", " + nice + ") failed";
         } catch (Throwable e) {
             return "setpriority failed: " + e;
@@ -77,11 +84,11 @@ public final class ComputePriority {
      * @return the calling thread's nice value as the kernel reports it, or {@link Integer#MIN_VALUE} where unknown
      */
     public static int current() {
-        if (UNAVAILABLE != null) {
+        if (Native.UNAVAILABLE != null) {
             return Integer.MIN_VALUE;
         }
         try {
-            int tid = (int) GETTID.invokeExact();
+            int tid = (int) Native.GETTID.invokeExact();
             // field 19 of /proc/thread-self/stat is the nice value; the command name (field 2) may contain spaces
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
             String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
