@@ -7,11 +7,11 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * Lowers the scheduling priority (Linux nice value) of the thread that calls {@link #lower(int)}. The engine's compute
- * threads use it so that threads that wake up for a moment on the same cores (the Kafka clients and broker, HTTP I/O)
- * run at once instead of waiting for a compute thread's time slice to end; they need little CPU, so the engine loses
- * little throughput. Linux keeps the nice value per thread ({@code setpriority(PRIO_PROCESS, tid, nice)}, see
- * setpriority(2)); raising it needs no privilege. Where that is not possible, {@link #lower(int)} says so by returning
- * a reason, and the caller logs it.
+ * threads use it when configured to ({@code computeNice} above 0), so that other processes sharing their cores get the
+ * CPU first. Measured on a quiet 2-vCPU machine (gpu-runtime/BENCHMARKS.md, Kafka runs 8 and 10), nice 10 did not
+ * shorten the Kafka path and slowed the engine, hence the default of 0. Linux keeps the nice value per thread
+ * ({@code setpriority(PRIO_PROCESS, tid, nice)}, see setpriority(2)); raising it needs no privilege. Where that is not
+ * possible, {@link #lower(int)} says so by returning a reason, and the caller logs it.
  */
 public final class ComputePriority {
     private static final int PRIO_PROCESS = 0;

@@ -8,8 +8,8 @@ package io.mopao.engine.model;
  * @param chunkSize   prompt tokens processed together by one forward step (prefill chunk)
  * @param vectorized  use the Vector API kernels (true) or the scalar reference kernels (false)
  * @param computeNice Linux nice value (0-19) of the threads that run forward passes (the CPU pool's workers and the
- *                    serving engine's inference thread); 0 leaves them at normal priority. A higher value lets short-lived
- *                    threads on the same cores (Kafka clients, a co-located broker, HTTP I/O) run as soon as they wake.
+ *                    serving engine's inference thread); 0 leaves them at normal priority, a higher value lets other
+ *                    processes on the same cores run first (see {@link io.mopao.engine.cpu.ComputePriority}).
  */
 public record ModelOptions(int threads, int maxContext, int chunkSize, boolean vectorized, int computeNice) {
 

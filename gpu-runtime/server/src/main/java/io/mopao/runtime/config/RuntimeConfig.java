@@ -44,9 +44,9 @@ public interface RuntimeConfig {
         int threads();
 
         /**
-         * Linux nice value (0-19) of the threads that run forward passes. Above 0, threads that wake up briefly on the
-         * same cores (this worker's Kafka clients, a co-located broker, HTTP I/O) run at once instead of queueing behind a
-         * compute thread's time slice; see gpu-runtime/BENCHMARKS.md for what it does to Kafka latency.
+         * Linux nice value (0-19) of the threads that run forward passes; above 0, other processes on the same cores get
+         * the CPU first. On a quiet 2-vCPU machine nice 10 did not shorten the Kafka path and slowed the engine
+         * (gpu-runtime/BENCHMARKS.md, Kafka runs 8 and 10), hence the default of 0.
          */
         @WithDefault("0")
         int computeNice();
