@@ -18,8 +18,7 @@ public class AccessTokenQueryFilter {
 
     static void copyQueryToken(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path.startsWith("/api/sessions/") && (path.endsWith("/stream") || path.endsWith("/events"))
-            && context.request().getHeader("Authorization") == null) {
+        if (StreamPaths.isStream(path) && context.request().getHeader("Authorization") == null) {
             String token = context.request().getParam("access_token");
             if (token != null && !token.isBlank()) {
                 context.request().headers().set("Authorization", "Bearer " + token);

@@ -30,8 +30,7 @@ public class SubprotocolCarrierCheck {
     }
 
     void check(RoutingContext ctx) {
-        String path = ctx.request().path();
-        if (path == null || !path.startsWith("/api/sessions/") || !path.endsWith("/stream")) {
+        if (!StreamPaths.isSocket(ctx.normalizedPath())) {
             ctx.next();
             return;
         }
