@@ -53,6 +53,7 @@ import org.junit.jupiter.api.Test;
 class KafkaOverheadBenchmark {
     static final int SESSIONS = Integer.getInteger("mopao.bench.sessions", 16);
     static final int ROUNDS = Integer.getInteger("mopao.bench.rounds", 20);
+    static final int WARMUP = Integer.getInteger("mopao.bench.warmup-rounds", 10);
     static final int MAX_TOKENS = 64;
 
     @Test
@@ -100,7 +101,10 @@ class KafkaOverheadBenchmark {
                 List<Double> requestHop = new ArrayList<>();
                 List<Double> sentPolled = new ArrayList<>();
                 List<Double> polledAdmitted = new ArrayList<>();
-                for (int round = -2; round < ROUNDS; round++) { // two warm-up rounds
+                List<String> turnRows = new ArrayList<>();
+                List<Double> coldDirect = new ArrayList<>();
+                List<Double> coldKafka = new ArrayList<>();
+                for (int round = -WARMUP; round < ROUNDS; round++) { // warm-up rounds are dropped
                     boolean keep = round >= 0;
                     List<Double> td = new ArrayList<>();
                     List<Double> gd = new ArrayList<>();
@@ -112,8 +116,9 @@ class KafkaOverheadBenchmark {
                     List<Double> rk = new ArrayList<>();
                     List<Double> sp = new ArrayList<>();
                     List<Double> pa = new ArrayList<>();
+                    List<String> tr = new ArrayList<>();
                     kafka(topics, receiver, new Marks(chunkCreated, polledAt, admittedAt, firstTokenAt), round,
-                        new Samples(tk, ck, gk, ok, rk, sp, pa));
+                        new Samples(tk, ck, gk, ok, rk, sp, pa, tr));
                     if (keep) {
                         ttftDirect.addAll(td);
                         gapDirect.addAll(gd);
@@ -124,10 +129,15 @@ class KafkaOverheadBenchmark {
                         requestHop.addAll(rk);
                         sentPolled.addAll(sp);
                         polledAdmitted.addAll(pa);
+                        turnRows.addAll(tr);
+                    } else {
+                        coldDirect.addAll(td);
+                        coldKafka.addAll(tk);
+                        turnRows.addAll(tr);
                     }
                 }
                 String report = String.format(Locale.ROOT, """
-                    stories260K, %d concurrent sessions, %d rounds, max_tokens %d, greedy, %d CPUs
+                    stories260K, %d concurrent sessions, %d rounds after %d warm-up rounds, max_tokens %d, greedy, %d CPUs
                     time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
                     time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f  (difference of the two distributions)
@@ -138,15 +148,23 @@ class KafkaOverheadBenchmark {
                     chunk publish->consume latency  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     inter-chunk gap in-process      (ms): p50 %.2f  p99 %.2f
                     inter-chunk gap via Kafka       (ms): p50 %.2f  p99 %.2f
-                    """, SESSIONS, ROUNDS, MAX_TOKENS, Runtime.getRuntime().availableProcessors(),
+                    warm-up rounds (not counted above, JIT still compiling):
+                    time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
+                    time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
+                    """, SESSIONS, ROUNDS, WARMUP, MAX_TOKENS, Runtime.getRuntime().availableProcessors(),
                     p(ttftDirect, 50), p(ttftDirect, 99), ttftDirect.size(), p(ttftKafka, 50), p(ttftKafka, 99), ttftKafka.size(),
                     p(ttftKafka, 50) - p(ttftDirect, 50), p(ttftKafka, 99) - p(ttftDirect, 99),
                     p(overheadKafka, 50), p(overheadKafka, 99), overheadKafka.size(), p(requestHop, 50), p(requestHop, 99),
                     p(sentPolled, 50), p(sentPolled, 99), p(polledAdmitted, 50), p(polledAdmitted, 99),
                     p(chunkKafka, 50), p(chunkKafka, 99), chunkKafka.size(), p(gapDirect, 50), p(gapDirect, 99), p(gapKafka, 50),
-                    p(gapKafka, 99));
+                    p(gapKafka, 99), p(coldDirect, 50), p(coldDirect, 99), coldDirect.size(), p(coldKafka, 50), p(coldKafka, 99),
+                    coldKafka.size());
                 System.out.println(report);
                 Files.writeString(Path.of("target/kafka-overhead.txt"), report);
+                // one row per Kafka turn, wall-clock stamped, to line the slow ones up with GC logs of this JVM and the broker
+                Files.write(Path.of("target/kafka-overhead-turns.csv"), turnRows.isEmpty() ? List.of() : concat(
+                    "sent_utc,round,turn,ttft_ms,sent_polled_ms,polled_admitted_ms,admitted_first_token_ms,first_token_chunk_ms",
+                    turnRows));
             } finally {
                 receiver.close();
                 worker.close();
@@ -205,7 +223,17 @@ class KafkaOverheadBenchmark {
 
     /** What one Kafka round measured. */
     private record Samples(List<Double> ttft, List<Double> chunkLatency, List<Double> gaps, List<Double> overhead,
-                           List<Double> requestHop, List<Double> sentPolled, List<Double> polledAdmitted) {
+                           List<Double> requestHop, List<Double> sentPolled, List<Double> polledAdmitted, List<String> turnRows) {
+    }
+
+    /** {@link System#nanoTime()} as wall-clock time, for lining samples up with log files. */
+    private static final long EPOCH_NANOS = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+
+    private static List<String> concat(String header, List<String> rows) {
+        List<String> all = new ArrayList<>(rows.size() + 1);
+        all.add(header);
+        all.addAll(rows);
+        return all;
     }
 
     /**
@@ -249,6 +277,11 @@ class KafkaOverheadBenchmark {
                         if (polled != null) {
                             out.sentPolled().add((polled - sent.get(id)) / 1e6);
                             out.polledAdmitted().add((admitted - polled) / 1e6);
+                            Long cut = created.get(c.attemptId() + "/0");
+                            out.turnRows().add(String.format(Locale.ROOT, "%s,%d,%s,%.3f,%.3f,%.3f,%.3f,%.3f",
+                                Instant.ofEpochSecond(0, EPOCH_NANOS + sent.get(id)), round, id, (r.at - sent.get(id)) / 1e6,
+                                (polled - sent.get(id)) / 1e6, (admitted - polled) / 1e6, (first - admitted) / 1e6,
+                                cut == null ? Double.NaN : (r.at - cut) / 1e6));
                         }
                     }
                 }
