@@ -5,10 +5,11 @@
 # average before and after, and the table; every number is measured by this run. One row per Kafka turn (wall-clock
 # stamped, to line slow turns up with GC or broker logs) goes to gpu-runtime/server/target/kafka-overhead-turns.csv.
 #
-#   gpu-runtime/scripts/bench-kafka.sh [ROUNDS [SESSIONS [ENGINE_THREADS [COMPUTE_NICE [WARMUP_ROUNDS]]]]]
-#   (defaults: 20 rounds, 16 sessions, 2 threads, nice 0, 10 warm-up rounds — COMPUTE_NICE is
+#   gpu-runtime/scripts/bench-kafka.sh [ROUNDS [SESSIONS [ENGINE_THREADS [COMPUTE_NICE [WARMUP_ROUNDS [WORKER_WARMUP]]]]]]
+#   (defaults: 20 rounds, 16 sessions, 2 threads, nice 0, 10 warm-up rounds, 32 worker warm-up turns — COMPUTE_NICE is
 #   mopao.runtime.engine.compute-nice; warm-up rounds run both paths and are dropped: the JVM compiles the Kafka
-#   client, JSON and worker code over the first few hundred turns, see BENCHMARKS.md for the cold rounds)
+#   client, JSON and worker code over the first few hundred turns, see BENCHMARKS.md for the cold rounds;
+#   WORKER_WARMUP is mopao.runtime.engine.warmup-turns, the synthetic turns a worker generates before it joins)
 #
 # Needs the local broker (`./mopao infra up`), the shared models (MOPAO_SHARED_DIR, default ../shared) and the modules
 # installed (`./mvnw -pl gpu-runtime/server -am install -DskipTests`). Run it on a quiet machine: on shared cores the
@@ -21,9 +22,10 @@ SESSIONS="${2:-16}"
 THREADS="${3:-2}"
 NICE="${4:-0}"
 WARMUP="${5:-10}"
+WORKER_WARMUP="${6:-32}"
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs online"
-echo "engine threads: $THREADS, compute nice: $NICE, warm-up rounds (dropped): $WARMUP"
+echo "engine threads: $THREADS, compute nice: $NICE, warm-up rounds (dropped): $WARMUP, worker warm-up turns: $WORKER_WARMUP"
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
 echo
@@ -31,7 +33,7 @@ rm -f gpu-runtime/server/target/kafka-overhead.txt
 ./mvnw -B -ntp -o -q -pl gpu-runtime/server test-compile surefire:test -Dtest=KafkaOverheadBenchmark \
     -Dsurefire.failIfNoSpecifiedTests=false -Dmopao.bench=true -Dmopao.bench.rounds="$ROUNDS" \
     -Dmopao.bench.sessions="$SESSIONS" -Dmopao.bench.engine-threads="$THREADS" -Dmopao.bench.compute-nice="$NICE" \
-    -Dmopao.bench.warmup-rounds="$WARMUP" ${MOPAO_SHARED_DIR:+-Dmopao.shared.dir="$MOPAO_SHARED_DIR"} >gpu-runtime/server/target/kafka-overhead.log 2>&1 || {
+    -Dmopao.bench.warmup-rounds="$WARMUP" -Dmopao.bench.worker-warmup-turns="$WORKER_WARMUP" ${MOPAO_SHARED_DIR:+-Dmopao.shared.dir="$MOPAO_SHARED_DIR"} >gpu-runtime/server/target/kafka-overhead.log 2>&1 || {
   echo "benchmark failed; see gpu-runtime/server/target/kafka-overhead.log" >&2
   tail -n 40 gpu-runtime/server/target/kafka-overhead.log >&2
   exit 1

@@ -74,6 +74,18 @@ public interface RuntimeConfig {
         /** Reuse cached prompt prefixes across requests. */
         @WithDefault("true")
         boolean prefixCaching();
+
+        /**
+         * Synthetic turns each model generates at start-up, before the worker joins its consumer group and before the
+         * process reports ready, so that the first players' turns do not run while the JIT compiles
+         * ({@link io.mopao.runtime.engine.Warmup}); 0 turns it off.
+         */
+        @WithDefault("32")
+        int warmupTurns();
+
+        /** Longest the start-up warm-up may take per model; turns still running then are cancelled and start-up goes on. */
+        @WithDefault("60s")
+        Duration warmupTimeout();
     }
 
     /** The Kafka side. */

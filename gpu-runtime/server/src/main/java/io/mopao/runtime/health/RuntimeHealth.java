@@ -1,6 +1,7 @@
 package io.mopao.runtime.health;
 
 import io.mopao.cuda.select.BackendChoice;
+import io.mopao.runtime.engine.EngineWarmup;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
 import io.mopao.runtime.worker.WorkerLifecycle;
@@ -16,18 +17,20 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
- * Health: started and ready once every configured model is loaded (with its backend named); the {@code backend} check
- * says which backend start-up chose ({@code cpu} or {@code cuda}), from which configured mode, on which device and why;
- * live while the worker's consumer and control threads run.
+ * Health: started once every configured model is loaded (with its backend named), ready once the start-up warm-up is
+ * over as well; the {@code backend} check says which backend start-up chose ({@code cpu} or {@code cuda}), from which
+ * configured mode, on which device and why; live while the worker's consumer and control threads run.
  */
 @ApplicationScoped
 public class RuntimeHealth {
     private final ModelRegistry models;
     private final WorkerLifecycle worker;
+    private final EngineWarmup warmup;
 
-    public RuntimeHealth(ModelRegistry models, WorkerLifecycle worker) {
+    public RuntimeHealth(ModelRegistry models, WorkerLifecycle worker, EngineWarmup warmup) {
         this.models = models;
         this.worker = worker;
+        this.warmup = warmup;
     }
 
     @Produces
@@ -40,6 +43,13 @@ public class RuntimeHealth {
     @Readiness
     HealthCheck modelsLoaded() {
         return this::models;
+    }
+
+    /** Not ready while the start-up warm-up runs ({@link EngineWarmup}): traffic would meet a JVM still compiling. */
+    @Produces
+    @Readiness
+    HealthCheck warmedUp() {
+        return () -> HealthCheckResponse.named("warm-up").status(warmup.finished().isDone()).withData("state", warmup.state()).build();
     }
 
     @Produces

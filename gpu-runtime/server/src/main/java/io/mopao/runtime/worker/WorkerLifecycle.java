@@ -3,6 +3,7 @@ package io.mopao.runtime.worker;
 import io.mopao.events.Topic;
 import io.mopao.events.dialogue.DialogueRouting;
 import io.mopao.runtime.config.RuntimeConfig;
+import io.mopao.runtime.engine.EngineWarmup;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.metrics.RuntimeMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +18,8 @@ import java.util.Set;
  * Starts the Kafka worker with the application (when enabled) and stops it gracefully before the engines close. A
  * worker joins the default pool, or with {@code mopao.runtime.worker.dedicated-model=<m>} the pool of model
  * {@code <m>} (its own requests topic and consumer group, see {@link DialogueRouting}), whose topic it creates when it
- * does not exist yet.
+ * does not exist yet. It joins once the start-up warm-up is over ({@link EngineWarmup}), so that its first turns do not
+ * run while the JIT compiles.
  */
 @Singleton
 public class WorkerLifecycle {
@@ -26,10 +28,14 @@ public class WorkerLifecycle {
     private final RuntimeMetrics metrics;
     private final WorkerSettings settings;
     private final boolean dedicated;
+    private final EngineWarmup warmup;
     private volatile WorkerPool worker;
+    private boolean stopped;
 
-    public WorkerLifecycle(RuntimeConfig config, ModelRegistry models, RuntimeMetrics metrics, WorkerSettings settings) {
+    public WorkerLifecycle(RuntimeConfig config, ModelRegistry models, RuntimeMetrics metrics, WorkerSettings settings,
+                           EngineWarmup warmup) {
         this.enabled = config.worker().enabled();
+        this.warmup = warmup;
         this.models = models;
         this.metrics = metrics;
         Optional<String> model = config.worker().dedicatedModel().filter(m -> !m.isBlank());
@@ -43,10 +49,17 @@ public class WorkerLifecycle {
                 RequestTopics.ensure(settings.bootstrap(), settings.requestsTopic(), Topic.DIALOGUE_REQUESTS.partitions(),
                     Topic.DIALOGUE_REQUESTS.retentionMs());
             }
-            WorkerPool w = new WorkerPool(settings, models, metrics, WorkerHooks.NONE);
-            w.start();
-            worker = w;
+            warmup.finished().thenRun(this::startWorker);
         }
+    }
+
+    private synchronized void startWorker() {
+        if (stopped) {
+            return;
+        }
+        WorkerPool w = new WorkerPool(settings, models, metrics, WorkerHooks.NONE);
+        w.start();
+        worker = w;
     }
 
     /**
@@ -72,7 +85,11 @@ public class WorkerLifecycle {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        WorkerPool w = worker;
+        WorkerPool w;
+        synchronized (this) {
+            stopped = true;
+            w = worker;
+        }
         if (w != null) {
             w.close();
         }

@@ -117,6 +117,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Set<TopicPartition> pausedView = Set.of();
     private volatile boolean stopping;
     private volatile boolean killed;
+    private volatile long startedAt;
 
     // consumer thread only
     private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
@@ -175,10 +176,16 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Starts reading cancellations (positioned at the end before this returns), then joins the consumer group. */
     public void start() {
+        startedAt = System.nanoTime();
         control.start(Duration.ofSeconds(60));
         consumerThread.start();
         LOG.infof("worker %s: consuming %s in group %s, serving %s", settings.workerId(), settings.requestsTopic(), settings.groupId(),
             models.names());
+    }
+
+    /** @return when {@link #start()} was called ({@link System#nanoTime()}), 0 before */
+    public long startedAtNanos() {
+        return startedAt;
     }
 
     /** @return partitions of the requests topic assigned to this worker now */

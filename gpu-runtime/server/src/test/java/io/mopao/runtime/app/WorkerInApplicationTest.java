@@ -3,6 +3,7 @@ package io.mopao.runtime.app;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.mopao.engine.serving.Completion;
 import io.mopao.events.dialogue.GenerateTurn;
 import io.mopao.events.dialogue.TokenChunk;
 import io.mopao.events.dialogue.TurnCompleted;
+import io.mopao.runtime.engine.EngineWarmup;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.testing.KafkaTestTopics;
 import io.mopao.runtime.testing.Turns;
@@ -37,7 +39,7 @@ class WorkerInApplicationTest {
 
     /**
      * The worker enabled, on private topics made before the application starts (a profile: its own application), with
-     * the engine's compute threads at nice 3.
+     * the engine's compute threads at nice 3 and a start-up warm-up of 12 turns.
      */
     public static class WorkerOnPrivateTopics implements QuarkusTestProfile {
         @Override
@@ -47,7 +49,7 @@ class WorkerInApplicationTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mopao.runtime.engine.compute-nice", "3");
+            return Map.of("mopao.runtime.engine.compute-nice", "3", "mopao.runtime.engine.warmup-turns", "12");
         }
     }
 
@@ -55,6 +57,8 @@ class WorkerInApplicationTest {
     WorkerLifecycle lifecycle;
     @Inject
     ModelRegistry models;
+    @Inject
+    EngineWarmup warmup;
 
     @BeforeAll
     static void attach() {
@@ -69,8 +73,17 @@ class WorkerInApplicationTest {
     }
 
     @Test
+    void theWorkerJoinsItsGroupAfterTheStartUpWarmUp() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> lifecycle.worker().isPresent());
+        assertTrue(warmup.finishedAtNanos() != 0 && warmup.finishedAtNanos() <= lifecycle.worker().orElseThrow().startedAtNanos(),
+            "the worker starts consuming only once the warm-up is over");
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+            .body("checks.find { it.name == 'warm-up' }.data.state", containsString("stories260K: 12 of 12 turns"));
+    }
+
+    @Test
     void theConfiguredWorkerServesATurnFromKafkaWithTheApplicationsEngine() throws Exception {
-        assertTrue(lifecycle.worker().isPresent(), "mopao.runtime.worker.enabled=true starts the worker");
+        await().atMost(Duration.ofSeconds(60)).until(() -> lifecycle.worker().isPresent());
         assertEquals(topics.requests, lifecycle.settings().requestsTopic());
         await().atMost(Duration.ofSeconds(60)).until(() -> lifecycle.worker().orElseThrow().assignment().size() == 2);
 

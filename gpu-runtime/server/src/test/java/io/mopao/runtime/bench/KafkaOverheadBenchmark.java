@@ -17,6 +17,7 @@ import io.mopao.events.dialogue.TokenChunk;
 import io.mopao.events.dialogue.TurnCompleted;
 import io.mopao.runtime.engine.ModelRegistry;
 import io.mopao.runtime.engine.ServedModel;
+import io.mopao.runtime.engine.Warmup;
 import io.mopao.runtime.testing.KafkaTestTopics;
 import io.mopao.runtime.testing.Turns;
 import io.mopao.runtime.worker.WorkerHooks;
@@ -54,6 +55,8 @@ class KafkaOverheadBenchmark {
     static final int SESSIONS = Integer.getInteger("mopao.bench.sessions", 16);
     static final int ROUNDS = Integer.getInteger("mopao.bench.rounds", 20);
     static final int WARMUP = Integer.getInteger("mopao.bench.warmup-rounds", 10);
+    /** The worker's start-up warm-up ({@code mopao.runtime.engine.warmup-turns}, 32 by default), before any round. */
+    static final int WORKER_WARMUP = Integer.getInteger("mopao.bench.worker-warmup-turns", 32);
     static final int MAX_TOKENS = 64;
 
     @Test
@@ -65,6 +68,7 @@ class KafkaOverheadBenchmark {
         Map<String, Long> firstTokenAt = new ConcurrentHashMap<>();
         try (KafkaTestTopics topics = new KafkaTestTopics(12); ModelRegistry models = Turns.registry()) {
             ServedModel model = models.find(Turns.MODEL).orElseThrow();
+            Warmup.Report warm = Warmup.run(model, WORKER_WARMUP, 16, Duration.ofSeconds(60));
             WorkerPool worker = new WorkerPool(Turns.settings(topics, "bench"), models, Turns.metrics(), new WorkerHooks() {
                 @Override
                 public void chunkSent(TokenChunk chunk, long nanoTime) {
@@ -138,6 +142,7 @@ class KafkaOverheadBenchmark {
                 }
                 String report = String.format(Locale.ROOT, """
                     stories260K, %d concurrent sessions, %d rounds after %d warm-up rounds, max_tokens %d, greedy, %d CPUs
+                    worker start-up warm-up: %d turns, %d tokens in %d ms
                     time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
                     time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     Kafka adds to TTFT              (ms): p50 %.2f  p99 %.2f  (difference of the two distributions)
@@ -152,6 +157,7 @@ class KafkaOverheadBenchmark {
                     time to first token, in-process (ms): p50 %.2f  p99 %.2f  (n=%d)
                     time to first token, via Kafka  (ms): p50 %.2f  p99 %.2f  (n=%d)
                     """, SESSIONS, ROUNDS, WARMUP, MAX_TOKENS, Runtime.getRuntime().availableProcessors(),
+                    warm.turns(), warm.tokens(), warm.took().toMillis(),
                     p(ttftDirect, 50), p(ttftDirect, 99), ttftDirect.size(), p(ttftKafka, 50), p(ttftKafka, 99), ttftKafka.size(),
                     p(ttftKafka, 50) - p(ttftDirect, 50), p(ttftKafka, 99) - p(ttftDirect, 99),
                     p(overheadKafka, 50), p(overheadKafka, 99), overheadKafka.size(), p(requestHop, 50), p(requestHop, 99),
