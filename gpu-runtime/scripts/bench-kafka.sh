@@ -11,6 +11,10 @@
 #   client, JSON and worker code over the first few hundred turns, see BENCHMARKS.md for the cold rounds;
 #   WORKER_WARMUP is mopao.runtime.engine.warmup-turns, the synthetic turns a worker generates before it joins)
 #
+#   gpu-runtime/scripts/bench-kafka.sh --hop
+#   (one Kafka hop without the engine, io.mopao.runtime.bench.KafkaHopBenchmark: the worker's producer settings to a
+#   consumer's poll, idle and with 2 spinning threads — the floor under the two hops a Kafka turn pays)
+#
 # Needs the local broker (`./mopao infra up`), the shared models (MOPAO_SHARED_DIR, default ../shared) and the modules
 # installed (`./mvnw -pl gpu-runtime/server -am install -DskipTests`). Run it on a quiet machine: on shared cores the
 # broker, the worker's threads and the engine compete and the numbers measure the contention.
@@ -24,6 +28,20 @@ NICE="${4:-0}"
 WARMUP="${5:-10}"
 WORKER_WARMUP="${6:-32}"
 
+if [[ "${1:-}" == "--hop" ]]; then
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs online"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
+  rm -f gpu-runtime/server/target/kafka-hop.txt
+  ./mvnw -B -ntp -o -q -pl gpu-runtime/server test-compile surefire:test -Dtest=KafkaHopBenchmark \
+      -Dsurefire.failIfNoSpecifiedTests=false -Dmopao.bench=true >gpu-runtime/server/target/kafka-hop.log 2>&1 || {
+    echo "benchmark failed; see gpu-runtime/server/target/kafka-hop.log" >&2
+    exit 1
+  }
+  [[ -s gpu-runtime/server/target/kafka-hop.txt ]] || { echo "benchmark did not run; see gpu-runtime/server/target/kafka-hop.log" >&2; exit 1; }
+  cat gpu-runtime/server/target/kafka-hop.txt
+  exit 0
+fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs online"
 echo "engine threads: $THREADS, compute nice: $NICE, warm-up rounds (dropped): $WARMUP, worker warm-up turns: $WORKER_WARMUP"
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
