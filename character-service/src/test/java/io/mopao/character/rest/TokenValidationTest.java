@@ -3,6 +3,7 @@ package io.mopao.character.rest;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mopao.character.Api;
@@ -18,11 +19,13 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Tokens from the running Keycloak are accepted; a token whose signature is not Keycloak's, and an expired token, are
- * rejected with 401 (on an endpoint that needs sign-in, and even on open reads: a bad token is never "anonymous").
+ * rejected with 401 (on an endpoint that needs sign-in, and even on open reads: a bad token is never "anonymous"), with
+ * the RFC 6750 challenge in {@code WWW-Authenticate}.
  */
 @QuarkusTest
 class TokenValidationTest {
@@ -42,8 +45,19 @@ class TokenValidationTest {
         byte[] signature = D64.decode(parts[2]);
         signature[signature.length / 2] ^= 0x01;
         String forged = parts[0] + "." + parts[1] + "." + B64.encodeToString(signature);
-        given().auth().oauth2(forged).queryParam("mine", true).get("/characters").then().statusCode(401);
-        given().auth().oauth2(forged).get("/characters").then().statusCode(401);
+        List<String> challenge = given().auth().oauth2(forged).queryParam("mine", true).get("/characters").then().statusCode(401)
+            .body("code", equalTo("unauthorized")).extract().headers().getValues("WWW-Authenticate");
+        assertEquals(List.of("Bearer"), challenge, "one bearer challenge (RFC 6750 §3)");
+        given().auth().oauth2(forged).get("/characters").then().statusCode(401).header("WWW-Authenticate", equalTo("Bearer"));
+    }
+
+    /** RFC 6750 §3: a 401 names the bearer scheme, also when no token was sent (the check is then the service's own). */
+    @Test
+    void aMissingTokenIsChallengedForABearerToken() {
+        List<String> challenge = given().contentType("application/json").body(Api.character("Nobody", "public").toString())
+            .post("/characters").then().statusCode(401).body("code", equalTo("unauthorized")).extract().headers()
+            .getValues("WWW-Authenticate");
+        assertEquals(List.of("Bearer"), challenge, "one bearer challenge (RFC 6750 §3)");
     }
 
     @Test

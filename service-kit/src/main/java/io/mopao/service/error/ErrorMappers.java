@@ -26,6 +26,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** RFC 6750 §3: every 401 of a bearer-token resource names the scheme in {@code WWW-Authenticate}. */
+    static final String BEARER_CHALLENGE = "Bearer";
 
     private final Set<String> conflictExceptions;
 
@@ -38,6 +40,9 @@ public class ErrorMappers {
         Response.ResponseBuilder response = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
             .entity(new ErrorBody(e.status(), e.code(), e.getMessage(), e.details()));
         e.retryAfter().ifPresent(after -> response.header("Retry-After", Math.max(1, (after.toMillis() + 999) / 1000)));
+        if (e.status() == 401) {
+            response.header("WWW-Authenticate", BEARER_CHALLENGE);
+        }
         return response.build();
     }
 
@@ -68,7 +73,9 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        return error(401, "unauthorized", "the bearer token is invalid or expired; sign in again");
+        // a rejected token: the OIDC bearer mechanism has already put its WWW-Authenticate challenge on the response
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new ErrorBody(401, "unauthorized", "the bearer token is invalid or expired; sign in again", List.of())).build();
     }
 
     @ServerExceptionMapper
@@ -135,10 +142,14 @@ public class ErrorMappers {
         return error(500, "internal_error", "the service failed (the failure was logged); try again later");
     }
 
-    /** A response in the one error shape without details. */
+    /** A response in the one error shape without details (a 401 with its bearer challenge). */
     public static Response error(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(status, code, message, List.of()))
-            .build();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new ErrorBody(status, code, message, List.of()));
+        if (status == 401) {
+            response.header("WWW-Authenticate", BEARER_CHALLENGE);
+        }
+        return response.build();
     }
 
     private boolean isConflict(Throwable failure) {
