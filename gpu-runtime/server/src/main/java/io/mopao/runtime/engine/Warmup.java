@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the code a dialogue turn runs — the GenerateTurn JSON read back, chat template and tokenizer, the engine's
  * batched prefill and decode steps with greedy and random sampling, the TokenChunk and TurnCompleted JSON written — so
  * that the JIT compiles them before the first player's turn instead of during it (llama.cpp's server warms up the same
- * way by default). Nothing is published or metered; the prompts stay in the prefix cache until evicted like any other.
+ * way by default). Nothing is published, and the per-turn metrics (turns, tokens, time to first token) do not count it;
+ * the engine's own cumulative counters, and so the prefix-cache hit ratio gauge, include its turns. Its prompts stay in
+ * the prefix cache until evicted like any other.
  * Measured effect: gpu-runtime/BENCHMARKS.md (Kafka worker, cold rounds).
  */
 public final class Warmup {
