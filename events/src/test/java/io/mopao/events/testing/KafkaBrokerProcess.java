@@ -20,6 +20,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private Process process;
+    /** Kills the broker when this JVM exits without closing it (Ctrl-C, a fork timeout): no orphaned test brokers. */
+    private Thread reaper;
 
     public KafkaBrokerProcess(Path dir, int port, int controllerPort) {
         this.dir = dir;
@@ -73,6 +75,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
             .start();
+        reaper = new Thread(process::destroyForcibly, "test-broker-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!accepts(port)) {
             if (!process.isAlive()) {
@@ -91,6 +95,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             process = null;
+            forgetReaper();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (accepts(port) && System.nanoTime() < deadline) {
@@ -101,6 +106,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         kill();
+    }
+
+    private void forgetReaper() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
+        }
+        reaper = null;
     }
 
     private static boolean accepts(int port) {

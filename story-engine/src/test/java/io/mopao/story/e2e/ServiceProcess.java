@@ -26,12 +26,16 @@ final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final Process process;
+    /** Stops the application when this JVM exits without closing it (Ctrl-C, a fork timeout): no orphaned services. */
+    private final Thread reaper;
 
     private ServiceProcess(String name, Path log, int port, Process process) {
         this.name = name;
         this.log = log;
         this.port = port;
         this.process = process;
+        this.reaper = new Thread(process::destroyForcibly, "test-service-reaper-" + name);
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /**
@@ -114,6 +118,11 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway
         }
     }
 
