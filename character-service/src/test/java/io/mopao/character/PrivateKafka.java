@@ -14,8 +14,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * A private, real Kafka broker for this module's tests (ports 19192/19193), so a test can kill and restart "the broker"
- * without touching the shared one on 9092. The app's outbox relay publishes to it; topics are created from the catalogue.
+ * A private, real Kafka broker for this module's tests (on free ports, so two runs of them do not collide), so a test
+ * can kill and restart "the broker" without touching the shared one on 9092. The app's outbox relay publishes to it;
+ * topics are created from the catalogue.
  */
 public class PrivateKafka implements QuarkusTestResourceLifecycleManager {
 
@@ -52,7 +53,7 @@ public class PrivateKafka implements QuarkusTestResourceLifecycleManager {
 
     private static boolean accepts() {
         try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", 19192), 500);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", broker.port()), 500);
             return true;
         } catch (java.io.IOException e) {
             return false;
@@ -63,7 +64,7 @@ public class PrivateKafka implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             Path dir = Files.createTempDirectory("mopao-character-kafka");
-            broker = new KafkaBrokerProcess(dir, 19192, 19193);
+            broker = KafkaBrokerProcess.onFreePorts(dir);
             broker.start();
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

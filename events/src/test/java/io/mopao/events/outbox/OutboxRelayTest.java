@@ -137,7 +137,7 @@ class OutboxRelayTest {
     @Test
     void brokerKilledMidStreamLosesNothingAndKeepsOrder(@TempDir Path dir) throws Exception {
         String session = "s-" + UUID.randomUUID();
-        try (KafkaBrokerProcess broker = new KafkaBrokerProcess(Files.createDirectories(dir.resolve("kafka")), freePort(), freePort())) {
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.onFreePorts(Files.createDirectories(dir.resolve("kafka")))) {
             broker.start();
             List<String> expected = new ArrayList<>();
             OutboxRelay relay = OutboxRelay.create(pool, broker.bootstrapServers(), "outbox-kill-test", settings());
@@ -209,12 +209,6 @@ class OutboxRelayTest {
     private static OutboxRelay.Settings settings() {
         OutboxRelay.Settings d = OutboxRelay.Settings.defaults();
         return new OutboxRelay.Settings(50, Duration.ofMillis(50), Duration.ofMillis(500), FAST_TIMEOUT, d.keepPublished(), LOCK_ID);
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Properties consumerProps(String bootstrap) {

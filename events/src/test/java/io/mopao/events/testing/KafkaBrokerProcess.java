@@ -1,7 +1,9 @@
 package io.mopao.events.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+    }
+
+    /**
+     * A broker on two ports free now (kept across {@link #kill()} and {@link #start()}), so that two test runs on one
+     * machine do not meet on fixed ports.
+     */
+    public static KafkaBrokerProcess onFreePorts(Path dir) throws IOException {
+        return new KafkaBrokerProcess(dir, freePort(), freePort());
+    }
+
+    /** @return a loopback port nothing listens on now */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** @return the client port */
+    public int port() {
+        return port;
     }
 
     /** The Kafka jars; fails with a clear message when {@code ./mopao infra up} has not fetched them. */

@@ -88,7 +88,7 @@ class StoryEngineE2EIT {
         requireJar(storyJar, "./mvnw -pl story-engine package");
         requireJar(workerJar, "./mvnw -pl gpu-runtime/server package -DskipTests");
 
-        broker = new KafkaBrokerProcess(run.resolve("kafka"), ServiceProcess.freePort(), ServiceProcess.freePort());
+        broker = KafkaBrokerProcess.onFreePorts(run.resolve("kafka"));
         broker.start();
         String bootstrap = broker.bootstrapServers();
         System.setProperty("mopao.kafka.bootstrap", bootstrap);

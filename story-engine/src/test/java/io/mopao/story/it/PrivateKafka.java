@@ -3,7 +3,6 @@ package io.mopao.story.it;
 import io.mopao.events.testing.KafkaBrokerProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +21,7 @@ public class PrivateKafka implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             Path dir = Files.createDirectories(Path.of("target", "test-kafka-" + UUID.randomUUID()).toAbsolutePath());
-            broker = new KafkaBrokerProcess(dir, freePort(), freePort());
+            broker = KafkaBrokerProcess.onFreePorts(dir);
             broker.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the test broker", e);
@@ -42,12 +41,6 @@ public class PrivateKafka implements QuarkusTestResourceLifecycleManager {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
