@@ -70,8 +70,14 @@ public class RuntimeHealth {
         return () -> {
             Optional<WorkerPool> w = worker.worker();
             HealthCheckResponseBuilder b = HealthCheckResponse.named("kafka-worker");
-            if (w.isEmpty()) {
+            if (!worker.enabled()) {
                 return b.up().withData("enabled", false).build();
+            }
+            if (worker.joinFailure().isPresent()) {
+                return b.down().withData("enabled", true).withData("error", worker.joinFailure().get()).build();
+            }
+            if (w.isEmpty()) {
+                return b.up().withData("enabled", true).withData("state", "joins its group after the start-up warm-up").build();
             }
             return b.status(w.get().isAlive()).withData("enabled", true).withData("group", w.get().settings().groupId())
                 .withData("topic", w.get().settings().requestsTopic()).withData("partitions", w.get().assignment().size())

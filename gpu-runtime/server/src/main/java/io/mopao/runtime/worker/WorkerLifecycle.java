@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Starts the Kafka worker with the application (when enabled) and stops it gracefully before the engines close. A
@@ -23,6 +24,7 @@ import java.util.Set;
  */
 @Singleton
 public class WorkerLifecycle {
+    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
     private final boolean enabled;
     private final ModelRegistry models;
     private final RuntimeMetrics metrics;
@@ -30,6 +32,8 @@ public class WorkerLifecycle {
     private final boolean dedicated;
     private final EngineWarmup warmup;
     private volatile WorkerPool worker;
+    private volatile String joinFailure;
+    private WorkerPool waiting;
     private boolean stopped;
 
     public WorkerLifecycle(RuntimeConfig config, ModelRegistry models, RuntimeMetrics metrics, WorkerSettings settings,
@@ -49,17 +53,29 @@ public class WorkerLifecycle {
                 RequestTopics.ensure(settings.bootstrap(), settings.requestsTopic(), Topic.DIALOGUE_REQUESTS.partitions(),
                     Topic.DIALOGUE_REQUESTS.retentionMs());
             }
-            warmup.finished().thenRun(this::startWorker);
+            // what can fail (configuration, the control topic) fails the start here, as before the warm-up existed;
+            // only joining the group waits for the warm-up
+            WorkerPool w = new WorkerPool(settings, models, metrics, WorkerHooks.NONE);
+            w.startControl();
+            synchronized (this) {
+                waiting = w;
+            }
+            warmup.finished().thenRun(() -> join(w));
         }
     }
 
-    private synchronized void startWorker() {
+    private synchronized void join(WorkerPool w) {
         if (stopped) {
             return;
         }
-        WorkerPool w = new WorkerPool(settings, models, metrics, WorkerHooks.NONE);
-        w.start();
-        worker = w;
+        waiting = null;
+        try {
+            w.join();
+            worker = w;
+        } catch (RuntimeException e) {
+            joinFailure = e.toString();
+            LOG.errorf(e, "the Kafka worker could not join its group; liveness reports DOWN");
+        }
     }
 
     /**
@@ -88,7 +104,7 @@ public class WorkerLifecycle {
         WorkerPool w;
         synchronized (this) {
             stopped = true;
-            w = worker;
+            w = worker != null ? worker : waiting;
         }
         if (w != null) {
             w.close();
@@ -100,7 +116,17 @@ public class WorkerLifecycle {
         return settings;
     }
 
-    /** @return the worker, when this process consumes turns */
+    /** @return whether this process is configured to consume turns ({@code mopao.runtime.worker.enabled}) */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** @return why the worker could not join its group after the warm-up, if it could not */
+    public Optional<String> joinFailure() {
+        return Optional.ofNullable(joinFailure);
+    }
+
+    /** @return the worker, once it has joined its group (after the start-up warm-up) */
     public Optional<WorkerPool> worker() {
         return Optional.ofNullable(worker);
     }

@@ -176,14 +176,29 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Starts reading cancellations (positioned at the end before this returns), then joins the consumer group. */
     public void start() {
-        startedAt = System.nanoTime();
+        startControl();
+        join();
+    }
+
+    /**
+     * Starts reading cancellations and returns once positioned at the end of the control topic.
+     *
+     * @throws IllegalStateException when the control topic does not exist or cannot be read within 60 s (a worker that
+     *                               cannot see cancellations refuses to run)
+     */
+    public void startControl() {
         control.start(Duration.ofSeconds(60));
+    }
+
+    /** Joins the consumer group: from now on turns are polled and admitted. Call {@link #startControl()} first. */
+    public void join() {
+        startedAt = System.nanoTime();
         consumerThread.start();
         LOG.infof("worker %s: consuming %s in group %s, serving %s", settings.workerId(), settings.requestsTopic(), settings.groupId(),
             models.names());
     }
 
-    /** @return when {@link #start()} was called ({@link System#nanoTime()}), 0 before */
+    /** @return when the worker joined its group ({@link #join()}, {@link System#nanoTime()}), 0 before */
     public long startedAtNanos() {
         return startedAt;
     }
