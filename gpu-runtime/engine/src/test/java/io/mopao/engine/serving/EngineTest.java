@@ -119,7 +119,10 @@ class EngineTest {
             public void onToken(TokenEvent e) {
                 events.add(e);
                 if (e.index() == 2) {
-                    handle[0].cancel();
+                    // the inference thread can get here before submit() has returned on the test thread: wait for the handle
+                    synchronized (handle) {
+                        handle[0].cancel();
+                    }
                 }
             }
         };
