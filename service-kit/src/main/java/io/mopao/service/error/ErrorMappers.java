@@ -74,8 +74,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
         // a rejected token: the OIDC bearer mechanism has already put its WWW-Authenticate challenge on the response
-        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(new ErrorBody(401, "unauthorized", "the bearer token is invalid or expired; sign in again", List.of())).build();
+        return shaped(401, "unauthorized", "the bearer token is invalid or expired; sign in again").build();
     }
 
     @ServerExceptionMapper
@@ -144,12 +143,15 @@ public class ErrorMappers {
 
     /** A response in the one error shape without details (a 401 with its bearer challenge). */
     public static Response error(int status, String code, String message) {
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-            .entity(new ErrorBody(status, code, message, List.of()));
+        Response.ResponseBuilder response = shaped(status, code, message);
         if (status == 401) {
             response.header("WWW-Authenticate", BEARER_CHALLENGE);
         }
         return response.build();
+    }
+
+    private static Response.ResponseBuilder shaped(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(status, code, message, List.of()));
     }
 
     private boolean isConflict(Throwable failure) {

@@ -1,7 +1,7 @@
 package io.mopao.story.e2e;
 
+import io.mopao.events.testing.KafkaBrokerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build it first (" + name + ")");
         }
-        int port = freePort();
+        int port = KafkaBrokerProcess.freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -123,12 +123,6 @@ final class ServiceProcess implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException e) {
             // the JVM is shutting down: the hook runs anyway
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

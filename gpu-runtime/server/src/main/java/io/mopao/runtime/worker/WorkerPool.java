@@ -147,18 +147,7 @@ public final class WorkerPool implements AutoCloseable {
         this.metrics = metrics;
         this.hooks = hooks;
         this.chunkNanos = settings.chunkInterval().toNanos();
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-events");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // latency over throughput: send each chunk at once (Kafka 4's default linger.ms is 5), uncompressed (chunks are a
-        // few hundred bytes); acks=all costs nothing extra on a single-replica topic and keeps completions durable
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        this.producer = new KafkaProducer<>(p);
+        this.producer = new KafkaProducer<>(producerConfig(settings.bootstrap(), settings.workerId() + "-events"));
         this.publisher = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, settings.workerId() + "-publisher");
             t.setDaemon(true);
@@ -172,6 +161,28 @@ public final class WorkerPool implements AutoCloseable {
             metrics.gauge("mopao.runtime.worker.inflight", running::size);
             metrics.gauge("mopao.runtime.worker.pending", () -> pendingCount);
         }
+    }
+
+    /**
+     * The events producer's settings (also what the hop benchmark measures).
+     *
+     * @param bootstrap Kafka bootstrap servers
+     * @param clientId  the producer's client id
+     * @return producer configuration
+     */
+    public static Map<String, Object> producerConfig(String bootstrap, String clientId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // latency over throughput: send each chunk at once (Kafka 4's default linger.ms is 5), uncompressed (chunks are a
+        // few hundred bytes); acks=all costs nothing extra on a single-replica topic and keeps completions durable
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
     }
 
     /** Starts reading cancellations (positioned at the end before this returns), then joins the consumer group. */

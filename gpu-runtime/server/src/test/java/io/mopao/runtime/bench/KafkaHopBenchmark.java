@@ -3,6 +3,7 @@ package io.mopao.runtime.bench;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mopao.runtime.testing.KafkaTestTopics;
+import io.mopao.runtime.worker.WorkerPool;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,22 +17,20 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * One Kafka hop on this machine, without the engine: a record produced with the worker's producer settings (acks=all,
- * idempotent, linger.ms=0) until a consumer's poll returns it, one record every 5 ms, first on idle cores, then with
- * {@code n} threads spinning in this JVM (as many as the engine's compute threads; they never sleep, like the engine
- * during a round). Separates what the broker path costs from what sharing the cores with inference costs. Run with
- * {@code -Dmopao.bench=true} ({@code gpu-runtime/scripts/bench-kafka.sh --hop}); results in {@code target/kafka-hop.txt}.
+ * One Kafka hop on this machine, without the engine: a record produced with the worker's producer settings
+ * ({@link WorkerPool#producerConfig}: acks=all, idempotent, linger.ms=0) until a consumer's poll returns it, one record
+ * every 5 ms, first on idle cores, then with {@code n} threads spinning in this JVM (as many as the engine's compute
+ * threads; they never sleep, like the engine during a round). Separates what the broker path costs from what sharing the
+ * cores with inference costs. Run with {@code -Dmopao.bench=true} ({@code gpu-runtime/scripts/bench-kafka.sh --hop});
+ * results in {@code target/kafka-hop.txt}.
  */
 class KafkaHopBenchmark {
     static final int RECORDS = Integer.getInteger("mopao.bench.hop-records", 400);
@@ -42,20 +41,14 @@ class KafkaHopBenchmark {
     void oneHopIdleAndWithBusyCores() throws Exception {
         assumeTrue(Boolean.getBoolean("mopao.bench"), "benchmark: run with -Dmopao.bench=true");
         try (KafkaTestTopics topics = new KafkaTestTopics(1)) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestTopics.BOOTSTRAP);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             Properties c = new Properties();
             c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestTopics.BOOTSTRAP);
             c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
             c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+            try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(WorkerPool.producerConfig(KafkaTestTopics.BOOTSTRAP, "hop-bench"));
                  KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
                 TopicPartition tp = new TopicPartition(topics.requests, 0);
                 consumer.assign(List.of(tp));

@@ -105,7 +105,8 @@ class KafkaOverheadBenchmark {
                 List<Double> requestHop = new ArrayList<>();
                 List<Double> sentPolled = new ArrayList<>();
                 List<Double> polledAdmitted = new ArrayList<>();
-                List<String> turnRows = new ArrayList<>();
+                List<String> turnRows = new ArrayList<>(List.of(
+                    "sent_utc,round,turn,ttft_ms,sent_polled_ms,polled_admitted_ms,admitted_first_token_ms,first_token_chunk_ms"));
                 List<Double> coldDirect = new ArrayList<>();
                 List<Double> coldKafka = new ArrayList<>();
                 for (int round = -WARMUP; round < ROUNDS; round++) { // warm-up rounds are dropped
@@ -168,9 +169,7 @@ class KafkaOverheadBenchmark {
                 System.out.println(report);
                 Files.writeString(Path.of("target/kafka-overhead.txt"), report);
                 // one row per Kafka turn, wall-clock stamped, to line the slow ones up with GC logs of this JVM and the broker
-                Files.write(Path.of("target/kafka-overhead-turns.csv"), turnRows.isEmpty() ? List.of() : concat(
-                    "sent_utc,round,turn,ttft_ms,sent_polled_ms,polled_admitted_ms,admitted_first_token_ms,first_token_chunk_ms",
-                    turnRows));
+                Files.write(Path.of("target/kafka-overhead-turns.csv"), turnRows);
             } finally {
                 receiver.close();
                 worker.close();
@@ -235,12 +234,6 @@ class KafkaOverheadBenchmark {
     /** {@link System#nanoTime()} as wall-clock time, for lining samples up with log files. */
     private static final long EPOCH_NANOS = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
 
-    private static List<String> concat(String header, List<String> rows) {
-        List<String> all = new ArrayList<>(rows.size() + 1);
-        all.add(header);
-        all.addAll(rows);
-        return all;
-    }
 
     /**
      * Through Kafka: 16 GenerateTurns at once; TTFT = sent → chunk 0 consumed; per turn, what Kafka and the worker add =
