@@ -211,7 +211,7 @@ public final class Engine implements AutoCloseable {
         return submit(request, GenerationListener.NONE);
     }
 
-    /** @return counters as of the last step */
+    /** @return counters as of the last step, or of the moment the engine last became idle */
     public EngineStats stats() {
         return stats;
     }
@@ -259,6 +259,8 @@ public final class Engine implements AutoCloseable {
                     return;
                 }
                 if (scheduler.isIdle()) {
+                    // commands alone (cancellations, rejections) can leave the engine idle without another step: show it
+                    stats = snapshot();
                     continue;
                 }
                 try {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,41 @@ class EngineTest {
         assertEquals(FinishReason.CANCELLED, c.reason());
         assertTrue(c.tokens().length >= 3 && c.tokens().length < 10, "stopped within a step or two: " + c.tokens().length);
         assertEquals(c.tokens().length, events.size());
+    }
+
+    @Test
+    void statsShowAnEngineThatCancellationLeftIdle() throws Exception {
+        EngineConfig config = EngineConfig.defaults().withKvCacheTokens(4096).withThreads(1).withMaxModelLen(512);
+        try (Engine own = new Engine(model, tokenizer, config)) {
+            CountDownLatch generating = new CountDownLatch(1);
+            RequestHandle h = own.submit(GenerationRequest.ofTokens("idle", prompt("Once upon a time"),
+                    SamplingParams.greedy().withMaxTokens(400).withIgnoreEos(true)), new GenerationListener() {
+                        @Override
+                        public void onToken(TokenEvent e) {
+                            generating.countDown();
+                        }
+                    });
+            assertTrue(generating.await(60, TimeUnit.SECONDS));
+            assertEquals(1, waitForStats(own, s -> s.running() == 1).running(), "steps ran with the request in the batch");
+            h.cancel();
+            assertEquals(FinishReason.CANCELLED, h.completion().join().reason());
+            // no step follows the cancellation: without a snapshot on going idle, stats() would show it running for good
+            EngineStats s = waitForStats(own, st -> st.running() == 0);
+            assertEquals(0, s.running(), "stats still show the cancelled request: " + s);
+            assertEquals(0, s.waiting());
+            assertEquals(s.totalBlocks(), s.freeBlocks(), "its KV blocks are free (or cached for reuse): " + s);
+        }
+    }
+
+    /** Polls the engine's stats for up to 10 s until {@code done} holds; returns the last ones seen either way. */
+    private static EngineStats waitForStats(Engine e, java.util.function.Predicate<EngineStats> done) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        EngineStats s = e.stats();
+        while (!done.test(s) && System.nanoTime() < until) {
+            Thread.sleep(5);
+            s = e.stats();
+        }
+        return s;
     }
 
     @Test

@@ -384,7 +384,7 @@ public final class WorkerPool implements AutoCloseable {
             return false;
         }
         if (running.isEmpty()) {
-            return true; // nothing of ours runs: engine stats may be stale (an engine idled by cancellations takes no snapshot)
+            return true; // nothing of ours runs (the engine's stats may still show our last turns for a moment)
         }
         for (ServedModel m : models.all()) {
             var s = m.engine().stats();
