@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -80,6 +81,8 @@ public final class OutboxRelay implements AutoCloseable {
     private Producer<String, byte[]> producer;
     private final Settings settings;
     private final AtomicLong published = new AtomicLong();
+    /** Set by {@link #wakeUp()}, cleared before each pass reads the table: a wake-up during a pass is not lost. */
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean running;
     private volatile Thread thread;
     private SqlConnection leaderConnection;
@@ -128,8 +131,13 @@ public final class OutboxRelay implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("mopao-outbox-relay").start(this::loop);
     }
 
-    /** Wakes the loop up, e.g. right after a transaction that wrote events committed. */
+    /**
+     * Wakes the loop up, e.g. right after a transaction that wrote events committed: the relay reads the table again
+     * without waiting for the poll interval, also when the call comes while a pass is under way (that pass may have
+     * read the table before the commit). It does not cut short the back-off after a failed send.
+     */
     public void wakeUp() {
+        wakeRequested.set(true);
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -146,21 +154,22 @@ public final class OutboxRelay implements AutoCloseable {
         while (running) {
             try {
                 if (!holdsLeadership()) {
-                    pause(settings.maxBackoff().toMillis());
+                    pause(settings.maxBackoff().toMillis(), false);
                     continue;
                 }
+                wakeRequested.set(false);
                 int count = publishPending();
                 purgeNow(false);
                 backoffMs = settings.pollInterval().toMillis();
                 if (count < settings.batchSize()) {
-                    pause(settings.pollInterval().toMillis());
+                    pause(settings.pollInterval().toMillis(), true);
                 }
             } catch (RuntimeException e) {
                 if (!running) {
                     break;
                 }
                 LOG.warnf("outbox relay: %s; retrying in %d ms", describe(e), backoffMs);
-                pause(backoffMs);
+                pause(backoffMs, false);
                 backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
             }
         }
@@ -330,8 +339,14 @@ public final class OutboxRelay implements AutoCloseable {
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private void pause(long millis) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    /** Waits {@code millis}, or less when the relay is closed or, if {@code wakeable}, when {@link #wakeUp()} was called. */
+    private void pause(long millis, boolean wakeable) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left = until - System.nanoTime();
+        while (running && left > 0 && !(wakeable && wakeRequested.get())) {
+            LockSupport.parkNanos(left);
+            left = until - System.nanoTime();
+        }
     }
 
     @Override

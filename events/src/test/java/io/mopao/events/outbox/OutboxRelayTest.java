@@ -29,9 +29,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -204,6 +212,36 @@ class OutboxRelayTest {
         }
         List<EventEnvelope<TokenChunk>> received = readFrom(SHARED_BROKER, Topic.DIALOGUE_EVENTS.topicName(), start, Set.of(session), 25);
         assertEquals(25, received.size(), "no duplicates from a second relay");
+    }
+
+    @Test
+    void aCommitWhileAPassIsUnderWayIsPublishedWithoutWaitingForThePollInterval() {
+        String session = "s-" + UUID.randomUUID();
+        change(session, 0, true);
+        OutboxRelay.Settings d = settings();
+        // an hour between polls: only the wake-up can get the second event out within the test's wait
+        OutboxRelay.Settings hourly = new OutboxRelay.Settings(d.batchSize(), Duration.ofHours(1), d.maxBackoff(), d.sendTimeout(),
+            d.keepPublished(), d.lockId());
+        Map<String, Object> config = OutboxRelay.producerConfig(SHARED_BROKER, "outbox-wake", hourly);
+        AtomicReference<OutboxRelay> relay = new AtomicReference<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        Supplier<Producer<String, byte[]>> producers = () -> new KafkaProducer<>(config) {
+            @Override
+            public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+                if (first.getAndSet(false)) {
+                    // the pass has read the table; another transaction commits now and wakes the relay, as services do
+                    change(session, 1, true);
+                    relay.get().wakeUp();
+                }
+                return super.send(record);
+            }
+        };
+        try (OutboxRelay r = new OutboxRelay(pool, producers, hourly)) {
+            relay.set(r);
+            r.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> pendingRows() == 0);
+            assertEquals(2, r.publishedCount());
+        }
     }
 
     private static OutboxRelay.Settings settings() {
