@@ -26,11 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -42,23 +43,29 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CharacterEventsTest {
 
-    /** Events for one character key, read from the start of the topic by a fresh consumer. */
+    /**
+     * Events for one character key: everything the topic held when called, read from the start by a consumer that
+     * assigns itself every partition (no group to join, so a slow join can never end the read early).
+     */
     static List<EventEnvelope<? extends MopaoEvent>> eventsFor(String id) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, PrivateKafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "character-events-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<EventEnvelope<? extends MopaoEvent>> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topic.CHARACTERS.topicName()));
-            long idle = 0;
-            while (idle < 3) {
-                var records = consumer.poll(Duration.ofMillis(700));
-                idle = records.isEmpty() ? idle + 1 : 0;
-                for (ConsumerRecord<String, byte[]> r : records) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topic.CHARACTERS.topicName(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + Topic.CHARACTERS.topicName() + " up to " + end + " in 30 s");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (("character:" + id).equals(r.key())) {
                         events.add(EventSerde.get().parse(new String(r.value(), StandardCharsets.UTF_8)));
                     }

@@ -41,8 +41,8 @@ class OutboxWakeUpTest {
 
     @Test
     void everyCommittedChangeIsPublishedWithoutWaitingForTheNextPoll() {
-        // the create may race the relay's first pass at start-up; the update and the delete come after the relay has
-        // published it and gone to sleep for an hour
+        // the relay polls once an hour: each change leaves only because the service wakes the relay after its commit
+        // (the update and the delete come after the relay has published the create and gone to sleep)
         String id = create("bob", character(unique("Woken"), "public"));
         awaitVersions(id, List.of("upsert:1"));
 

@@ -618,10 +618,10 @@ public final class WorkerPool implements AutoCloseable {
         cancelled.put(c.turnId(), now);
         TurnRun run = running.get(c.turnId());
         if (run != null && run.handle != null) {
+            run.handle.cancel(); // first: the engine stops the turn at its next step, whatever the log line costs
             try (TurnMdc mdc = TurnMdc.open(run)) {
                 LOG.infof("turn %s: cancelled (%s)", c.turnId(), c.reason());
             }
-            run.handle.cancel();
         }
     }
 

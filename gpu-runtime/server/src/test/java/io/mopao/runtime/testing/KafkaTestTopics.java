@@ -78,6 +78,26 @@ public final class KafkaTestTopics implements AutoCloseable {
         return new KafkaTestTopics(suffix, 0, false);
     }
 
+    /**
+     * Waits until the broker's metadata lists the new topics: a worker asks for the control topic's partitions at start
+     * and refuses to start on an empty answer, which a broker can give for a moment after the creation returned.
+     */
+    private void awaitMetadata(List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                    || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     private KafkaTestTopics(String suffix, int requestPartitions, boolean owned) {
         this.owned = owned;
         requests = "test.gpu-runtime." + suffix + ".requests";
@@ -95,6 +115,7 @@ public final class KafkaTestTopics implements AutoCloseable {
                 admin.createTopics(List.of(new NewTopic(requests, requestPartitions, (short) 1), new NewTopic(events, requestPartitions,
                     (short) 1), new NewTopic(control, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1))).all()
                     .get(60, TimeUnit.SECONDS);
+                awaitMetadata(List.of(requests, events, control, deadLetters));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create test topics on " + BOOTSTRAP + " (is `./mopao infra up` running?)", e);
