@@ -50,7 +50,7 @@ public class WorkerLifecycle {
     void start(@Observes StartupEvent event) {
         if (enabled) {
             if (dedicated) {
-                RequestTopics.ensure(settings.bootstrap(), settings.requestsTopic(), Topic.DIALOGUE_REQUESTS.partitions(),
+                WorkerTopics.ensureRequests(settings.bootstrap(), settings.requestsTopic(), Topic.DIALOGUE_REQUESTS.partitions(),
                     Topic.DIALOGUE_REQUESTS.retentionMs());
             }
             // what can fail (configuration, the control topic) fails the start here, as before the warm-up existed;

@@ -192,12 +192,20 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Starts reading cancellations and returns once positioned at the end of the control topic.
+     * Checks that the topics the worker writes to exist, then starts reading cancellations and returns once positioned
+     * at the end of the control topic.
      *
-     * @throws IllegalStateException when the control topic does not exist or cannot be read within 60 s (a worker that
-     *                               cannot see cancellations refuses to run)
+     * @throws IllegalStateException when the events or dead-letter topic does not exist, or the control topic does not
+     *                               exist or cannot be read within 60 s (a worker that cannot publish or cannot see
+     *                               cancellations refuses to run)
      */
     public void startControl() {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("events topic", settings.eventsTopic());
+        outputs.put("dead-letter topic", settings.deadLetterTopic());
+        WorkerTopics.requireExisting(settings.bootstrap(), outputs);
+        // fetched now, the first turn's first chunk does not wait for the events topic's metadata
+        producer.partitionsFor(settings.eventsTopic());
         control.start(Duration.ofSeconds(60));
     }
 

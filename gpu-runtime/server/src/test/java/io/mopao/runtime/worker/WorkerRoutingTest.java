@@ -54,9 +54,9 @@ class WorkerRoutingTest {
         WorkerSettings poolB = WorkerLifecycle.poolSettings(Turns.settings(topics, "worker-b"), Optional.of(MODEL_B),
             modelsB.names());
         assertEquals(routing.dedicatedTopic(MODEL_B), poolB.requestsTopic());
-        assertTrue(RequestTopics.ensure(KafkaTestTopics.BOOTSTRAP, poolB.requestsTopic(), 4, Topic.DIALOGUE_REQUESTS.retentionMs()),
+        assertTrue(WorkerTopics.ensureRequests(KafkaTestTopics.BOOTSTRAP, poolB.requestsTopic(), 4, Topic.DIALOGUE_REQUESTS.retentionMs()),
             "the dedicated pool's topic is created");
-        assertTrue(!RequestTopics.ensure(KafkaTestTopics.BOOTSTRAP, poolB.requestsTopic(), 4, Topic.DIALOGUE_REQUESTS.retentionMs()),
+        assertTrue(!WorkerTopics.ensureRequests(KafkaTestTopics.BOOTSTRAP, poolB.requestsTopic(), 4, Topic.DIALOGUE_REQUESTS.retentionMs()),
             "and found the second time");
         workerA = new WorkerPool(base, modelsA, Turns.metrics(), WorkerHooks.NONE);
         workerB = new WorkerPool(poolB, modelsB, Turns.metrics(), WorkerHooks.NONE);
