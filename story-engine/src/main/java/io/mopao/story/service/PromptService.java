@@ -56,7 +56,7 @@ public class PromptService {
                 return Uni.createFrom().failure(new ApiException(409, "character_unavailable",
                     "the characters of this session are no longer available"));
             }
-            return readModels.world(session.worldId()).flatMap(world -> readModels.lorebooks(world.orElse(null), session.characterIds())
+            return readModels.world(session.worldId()).flatMap(world -> readModels.lorebooks(world.orElse(null), cast)
                 .flatMap(books -> readModels.storyline(session.storylineId()).map(storyline -> {
                     String direction = Storylines.beat(storyline.orElse(null), session.beatId())
                         .map(io.mopao.events.world.StorylineSnapshot.Beat::narratorDirection).orElse(null);

@@ -11,6 +11,7 @@ import io.mopao.story.repository.ReadModelRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Typed access to the read models (characters, worlds, lorebooks, storylines), with visibility rules. */
@@ -46,11 +47,28 @@ public class ReadModels {
         return repository.find(ReadModelRepository.STORYLINE, id).map(json -> json.map(j -> read(j, StorylineSnapshot.class)));
     }
 
-    /** Lorebooks of the world (its list) and those attached to the world or to cast members. */
-    public Uni<List<Lorebook>> lorebooks(WorldSnapshot world, List<String> characterIds) {
+    /**
+     * Lorebooks of the world (its list, and those attached to it: world-service lets only the world's owner attach) and
+     * those attached to a cast member by that character's owner. world-service cannot check who owns a character (it
+     * has no character data), so a lorebook naming a character someone else owns is ignored here rather than let its
+     * author write into other creators' characters' prompts.
+     */
+    public Uni<List<Lorebook>> lorebooks(WorldSnapshot world, List<CharacterSnapshot> cast) {
         List<String> ids = world == null ? List.of() : world.lorebookIds();
+        List<String> characterIds = cast.stream().map(CharacterSnapshot::id).toList();
         return repository.lorebooksFor(ids, world == null ? null : world.id(), characterIds)
-            .map(list -> list.stream().map(j -> read(j, LorebookUpserted.class).lorebook()).toList());
+            .map(list -> list.stream().map(j -> read(j, LorebookUpserted.class)).filter(b -> appliesTo(b, world, cast))
+                .map(LorebookUpserted::lorebook).toList());
+    }
+
+    static boolean appliesTo(LorebookUpserted book, WorldSnapshot world, List<CharacterSnapshot> cast) {
+        String id = book.lorebook().id();
+        List<String> worlds = book.worldIds() == null ? List.of() : book.worldIds();
+        List<String> characters = book.characterIds() == null ? List.of() : book.characterIds();
+        if (world != null && (world.lorebookIds().contains(id) || worlds.contains(world.id()))) {
+            return true;
+        }
+        return cast.stream().anyMatch(c -> characters.contains(c.id()) && Objects.equals(c.ownerId(), book.ownerId()));
     }
 
     /** Whether a player may start a session with content owned by {@code ownerId}. */

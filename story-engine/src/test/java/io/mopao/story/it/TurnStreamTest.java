@@ -165,11 +165,13 @@ class TurnStreamTest {
 
     @Test
     void lorebooksListedByTheWorldOrAttachedToTheWorldOrACastMemberReachThePrompt() {
-        String listed = givenLorebook("Listed by the world: the ferry schedule.", List.of(), List.of());
+        String listed = givenLorebook("Listed by the world: the ferry schedule.", "owner-w", List.of(), List.of());
         WorldSnapshot world = Fixtures.givenWorld(readModels, Fixtures.world(null, listed));
-        givenLorebook("Attached to the world: the fog bell.", List.of(world.id()), List.of());
-        givenLorebook("Attached to Lin: the gulls.", List.of(), List.of(lin.id()));
-        givenLorebook("Unrelated: the desert.", List.of(UUID.randomUUID().toString()), List.of(UUID.randomUUID().toString()));
+        givenLorebook("Attached to the world: the fog bell.", "owner-w", List.of(world.id()), List.of());
+        givenLorebook("Attached to Lin by her creator: the gulls.", lin.ownerId(), List.of(), List.of(lin.id()));
+        // world-service cannot check who owns a character: anyone can name Lin in a lorebook, but only her owner's applies
+        givenLorebook("Attached to Lin by someone else: the stolen map.", "owner-other", List.of(), List.of(lin.id()));
+        givenLorebook("Unrelated: the desert.", "owner-w", List.of(UUID.randomUUID().toString()), List.of(UUID.randomUUID().toString()));
         String sessionId = Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\"],\"worldId\":\"" + world.id() + "\"}")
             .then().statusCode(201).extract().path("id");
         worker.serve(sessionId, FakeRuntimeWorker.Mode.ECHO);
@@ -180,16 +182,17 @@ class TurnStreamTest {
             assertTrue(prompt.contains("the ferry schedule"), prompt);
             assertTrue(prompt.contains("the fog bell"), prompt);
             assertTrue(prompt.contains("the gulls"), prompt);
+            assertFalse(prompt.contains("the stolen map"), "another creator's lorebook on Lin does not apply: " + prompt);
             assertFalse(prompt.contains("the desert"), prompt);
         }
     }
 
     /** A standalone lorebook with one constant entry, attached as given; waits for its read model. */
-    private String givenLorebook(String content, List<String> worldIds, List<String> characterIds) {
+    private String givenLorebook(String content, String ownerId, List<String> worldIds, List<String> characterIds) {
         LoreEntry entry = new LoreEntry(1, List.of(), List.of(), null, false, true, true, 100, LoreEntry.Position.AFTER_CHARACTER, 0, null,
             null, null, null, 100, false, false, false, false, "label", content);
         Lorebook book = new Lorebook(UUID.randomUUID().toString(), "Book", null, 2, 200, false, List.of(entry));
-        Fixtures.publish(new LorebookUpserted(book, "owner-l", worldIds, characterIds, 1));
+        Fixtures.publish(new LorebookUpserted(book, ownerId, worldIds, characterIds, 1));
         Fixtures.awaitVersion(readModels, ReadModelRepository.LOREBOOK, book.id(), 1);
         return book.id();
     }
