@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mopao.service.error.JsonProblems;
+import io.mopao.service.input.NulCharacters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -58,6 +59,9 @@ public final class CardJson {
             if (node == null || node.isMissingNode()) {
                 throw CardErrors.invalidCard(what + " is empty");
             }
+            if (holdsNul(node)) {
+                throw CardErrors.invalidCard(what + " contains the NUL character (\\u0000), which no text may hold; remove it");
+            }
             return node;
         } catch (StreamConstraintsException e) {
             throw CardErrors.invalidCard(what + " nests deeper than " + maxDepth + " levels");
@@ -66,6 +70,27 @@ public final class CardJson {
         } catch (IOException e) {
             throw CardErrors.invalidCard(what + " could not be read: " + e.getMessage());
         }
+    }
+
+    /** Whether a string or a field name anywhere in the tree holds the NUL character (PostgreSQL stores neither). */
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return NulCharacters.in(node.textValue());
+        }
+        for (var fields = node.properties().iterator(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (NulCharacters.in(field.getKey()) || holdsNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (holdsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Decodes strict UTF-8; invalid sequences are a 400 naming the byte offset. */

@@ -1,0 +1,133 @@
+package io.mopao.service.input;
+
+import io.mopao.service.error.ApiException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The NUL character (U+0000) is refused wherever a request carries text. PostgreSQL stores it neither in {@code text}
+ * ("invalid byte sequence for encoding UTF8: 0x00") nor in {@code jsonb} ("unsupported Unicode escape sequence"), so
+ * text holding it fails as a 500 when written, or — stored inside a JSON document kept as text — breaks every later query
+ * that casts such rows to {@code jsonb}, for every user. No role-play text needs it.
+ */
+public final class NulCharacters {
+
+    /** The error code of every refusal. */
+    public static final String CODE = "nul_character";
+
+    private NulCharacters() {
+    }
+
+    /** @return the 400 for text named {@code where} ("the query parameter 'q'", "the request body") that holds a NUL */
+    public static ApiException refused(String where) {
+        return new ApiException(400, CODE, where + " contains the NUL character (U+0000, \\u0000 in JSON); remove it and send again",
+            List.of());
+    }
+
+    /** @return whether the text holds a NUL character */
+    public static boolean in(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\0') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Wraps JSON bytes so that reading them fails with {@link #refused} at the first NUL, raw or written as the escape
+     * {@code \u0000} (a backslash that is itself escaped, as in {@code \\u0000}, does not count).
+     *
+     * @param json  the JSON text, UTF-8
+     * @param where what to call it in the message
+     * @return the same bytes, checked as they are read
+     */
+    public static InputStream checkedJson(InputStream json, String where) {
+        return new Scanner(json, where, true);
+    }
+
+    /**
+     * Wraps text bytes so that reading them fails with {@link #refused} at the first NUL byte.
+     *
+     * @param text  the text, UTF-8 (in UTF-8 only the NUL character has a zero byte)
+     * @param where what to call it in the message
+     * @return the same bytes, checked as they are read
+     */
+    public static InputStream checkedText(InputStream text, String where) {
+        return new Scanner(text, where, false);
+    }
+
+    /** Scans bytes as they pass; in JSON, {@code u0000} after an odd run of backslashes is an escaped NUL too. */
+    private static final class Scanner extends FilterInputStream {
+        private static final byte[] AFTER_BACKSLASH = {'u', '0', '0', '0', '0'};
+        private final String where;
+        private final boolean json;
+        /** Backslashes just seen, in a row. */
+        private int backslashes;
+        /** How much of {@code u0000} follows an escaping backslash (0: none). */
+        private int matched;
+
+        Scanner(InputStream in, String where, boolean json) {
+            super(in);
+            this.where = where;
+            this.json = json;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                scan((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = 0; i < n; i++) {
+                scan(buffer[offset + i]);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read through what is skipped, so that nothing passes unchecked
+            long skipped = 0;
+            while (skipped < n && read() >= 0) {
+                skipped++;
+            }
+            return skipped;
+        }
+
+        private void scan(byte b) {
+            if (b == 0) {
+                throw refused(where);
+            }
+            if (!json) {
+                return;
+            }
+            if (matched > 0) {
+                if (b == AFTER_BACKSLASH[matched - 1]) {
+                    matched++;
+                    if (matched > AFTER_BACKSLASH.length) {
+                        throw refused(where);
+                    }
+                    return;
+                }
+                matched = 0;
+            }
+            if (b == '\\') {
+                backslashes++;
+                return;
+            }
+            if (b == 'u' && backslashes % 2 == 1) {
+                matched = 2;
+            }
+            backslashes = 0;
+        }
+    }
+}
