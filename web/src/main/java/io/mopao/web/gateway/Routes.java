@@ -4,6 +4,7 @@ import io.mopao.web.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Resolves a browser path to an upstream URL through the configured routing table (longest prefix wins). */
@@ -30,8 +31,19 @@ public class Routes {
      * @param query the raw query string or null
      * @param websocket true to look only at WebSocket routes, false for HTTP routes
      */
+    /**
+     * Whether a path could leave its route upstream: dot segments and empty segments, and also a dot, slash or backslash
+     * written percent-encoded, since Vert.x normalises only what is written plainly while the service behind decodes
+     * and normalises again ({@code /api/characters/%2e%2e/q/metrics} would reach the service's {@code /q/metrics}).
+     */
+    static boolean escapes(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return path.contains("..") || path.contains("//") || path.indexOf('\\') >= 0
+            || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c");
+    }
+
     public Optional<Target> resolve(String path, String query, boolean websocket) {
-        if (path.contains("..") || path.contains("//")) {
+        if (escapes(path)) {
             return Optional.empty();
         }
         for (GatewayConfig.Route r : routes) {

@@ -15,6 +15,7 @@ import io.restassured.response.Response;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URL;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,17 @@ class GatewayTest {
     void refusesCrossOriginRequests() {
         given().header("Origin", "http://evil.example").get("/api/stub/items").then().statusCode(403)
             .body("code", equalTo("csrf_failed"));
+    }
+
+    @Test
+    void neverRelaysAPathThatCouldLeaveItsRoute() {
+        // the service behind decodes %2e%2e and normalises it: /api/stub/%2e%2e/q/metrics would reach its /q/metrics
+        for (String path : List.of("/api/stub/%2e%2e/q/metrics", "/api/stub/%2E%2E/q/metrics", "/api/stub/.%2e/q/health",
+            "/api/stub/items%2f..%2fq", "/api/stub/items%5c..%5cq")) {
+            given().urlEncodingEnabled(false).get(path).then().statusCode(404).header("X-Upstream", nullValue())
+                .body("code", equalTo("not_found"));
+        }
+        given().urlEncodingEnabled(false).get("/api/stub/items/j.doe").then().statusCode(200).header("X-Upstream", "yes");
     }
 
     @Test
