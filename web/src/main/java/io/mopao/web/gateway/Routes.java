@@ -24,14 +24,6 @@ public class Routes {
     }
 
     /**
-     * The upstream for a path, if a route of the wanted kind matches it. A prefix matches the whole path or a path
-     * that continues with {@code /} (so {@code /api/posts} does not match {@code /api/postsX}).
-     *
-     * @param path the request path, already normalised by Vert.x
-     * @param query the raw query string or null
-     * @param websocket true to look only at WebSocket routes, false for HTTP routes
-     */
-    /**
      * Whether a path could leave its route upstream: dot segments and empty segments, and also a dot, slash or backslash
      * written percent-encoded, since Vert.x normalises only what is written plainly while the service behind decodes
      * and normalises again ({@code /api/characters/%2e%2e/q/metrics} would reach the service's {@code /q/metrics}).
@@ -42,6 +34,14 @@ public class Routes {
             || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c");
     }
 
+    /**
+     * The upstream for a path, if a route of the wanted kind matches it. A prefix matches the whole path or a path
+     * that continues with {@code /} (so {@code /api/posts} does not match {@code /api/postsX}).
+     *
+     * @param path the request path, already normalised by Vert.x
+     * @param query the raw query string or null
+     * @param websocket true to look only at WebSocket routes, false for HTTP routes
+     */
     public Optional<Target> resolve(String path, String query, boolean websocket) {
         if (escapes(path)) {
             return Optional.empty();
