@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mopao.character.service.CharacterContent;
+import io.mopao.character.service.ContentRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -307,9 +308,21 @@ public final class CardMapper {
             return n;
         }
 
+        /**
+         * Unix seconds, which must be in {@link ContentRules#CREATION_DATE_RANGE}; null when absent, not a number or not a
+         * whole number.
+         */
         Long epochSeconds(String field) {
             JsonNode n = data.get(field);
-            return n != null && n.isIntegralNumber() ? n.asLong() : null;
+            if (n == null || !n.isNumber()) {
+                return null;
+            }
+            double seconds = n.doubleValue(); // exact in the range; huge, infinite and NaN values fall outside it
+            if (!(seconds >= ContentRules.CREATION_DATE_MIN && seconds <= ContentRules.CREATION_DATE_MAX)) {
+                throw CardErrors.invalidCard("card field " + prefix + field + " must be " + ContentRules.CREATION_DATE_RANGE
+                    + ", not " + abbreviate(n.toString()));
+            }
+            return n.isIntegralNumber() ? n.asLong() : null;
         }
     }
 }

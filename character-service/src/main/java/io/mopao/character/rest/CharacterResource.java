@@ -109,6 +109,11 @@ public class CharacterResource {
         if (page < 0 || size < 1 || size > config.maxPageSize()) {
             throw ApiException.validation("bad paging", List.of("page: >= 0", "size: 1.." + config.maxPageSize()));
         }
+        int lastPage = Integer.MAX_VALUE / size; // the first row, page * size, must fit in an int
+        if (page > lastPage) {
+            throw ApiException.validation("the page is beyond the last one that can be addressed",
+                List.of("page: 0.." + lastPage + " with size " + size));
+        }
         if (q != null && q.length() > 200) {
             throw ApiException.validation("the search text is too long", List.of("q: at most 200 characters"));
         }
@@ -309,7 +314,11 @@ public class CharacterResource {
         return "\"" + version + "\"";
     }
 
-    /** The version in an If-Match header ({@code "3"}, {@code W/"3"}, {@code 3}; {@code *} matches any); null when absent. */
+    /**
+     * The version in an If-Match header ({@code "3"}, {@code W/"3"}, {@code 3}; only {@code *} matches any); null when absent.
+     * Versions start at 1, so anything else, including a zero or negative number (-1 is {@link CharacterService#ANY_VERSION}),
+     * is a 412 like any If-Match that is not the character's ETag.
+     */
     static Long version(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
             return null;
@@ -322,11 +331,20 @@ public class CharacterResource {
             v = v.substring(2);
         }
         v = v.replace("\"", "");
+        long version;
         try {
-            return Long.parseLong(v);
+            version = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new ApiException(412, "version_mismatch", "If-Match must be the ETag of the character (e.g. \"3\")");
+            throw notAnEtag();
         }
+        if (version < 1) {
+            throw notAnEtag();
+        }
+        return version;
+    }
+
+    private static ApiException notAnEtag() {
+        return new ApiException(412, "version_mismatch", "If-Match must be the ETag of the character (e.g. \"3\")");
     }
 
     private static UUID uuid(String id) {

@@ -39,7 +39,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class CharacterService {
 
-    /** An expected version that matches any ({@code If-Match: *}). */
+    /**
+     * An expected version that matches any ({@code If-Match: *}). Only the resource maps {@code *} to it; it refuses a
+     * client's own zero or negative version, so a client cannot send this one.
+     */
     public static final long ANY_VERSION = -1;
 
     private final CharacterEvents events;

@@ -27,6 +27,14 @@ public final class ContentRules {
     static final int JSON_MAX = 2_000_000;
     static final int BOOK_MAX = 8_000_000;
 
+    /** The earliest creation date (Unix seconds): 1970-01-01T00:00:00Z. */
+    public static final long CREATION_DATE_MIN = 0;
+    /** The latest creation date (Unix seconds): 9999-12-31T23:59:59Z. */
+    public static final long CREATION_DATE_MAX = 253_402_300_799L;
+    /** The accepted creation dates, for messages. */
+    public static final String CREATION_DATE_RANGE = "Unix seconds from " + CREATION_DATE_MIN + " (1970-01-01) to "
+        + CREATION_DATE_MAX + " (9999-12-31T23:59:59Z)";
+
     private ContentRules() {
     }
 
@@ -92,6 +100,9 @@ public final class ContentRules {
             } else if (CharacterMapper.write(c.assets()).length() > JSON_MAX) {
                 problems.add("assets: at most " + JSON_MAX + " characters of JSON");
             }
+        }
+        if (c.creationDate() != null && (c.creationDate() < CREATION_DATE_MIN || c.creationDate() > CREATION_DATE_MAX)) {
+            problems.add("creationDate: " + CREATION_DATE_RANGE + " (got " + c.creationDate() + ")");
         }
         String visibility = c.visibility() == null ? "private" : c.visibility();
         if (!VISIBILITIES.contains(visibility)) {

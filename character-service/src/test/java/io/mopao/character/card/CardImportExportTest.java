@@ -255,6 +255,17 @@ class CardImportExportTest {
     }
 
     @Test
+    void rejectsACreationDateOutsideTheYears1970To9999() {
+        for (String date : List.of("9000000000000000000", "9e18", "1e999", "99999999999999999999", "-1")) {
+            String card = TestCards.v3(unique("Dated")).toString().replace("\"creation_date\":1700000000",
+                "\"creation_date\":" + date);
+            assertTrue(card.contains("\"creation_date\":" + date), card);
+            rejected(card.getBytes(StandardCharsets.UTF_8), "application/json", 400,
+                "data.creation_date must be Unix seconds from 0 (1970-01-01) to 253402300799");
+        }
+    }
+
+    @Test
     void rejectsPngWithoutCardDataAndUnknownFiles() {
         rejected(TestCards.plainPng(4, 4), "image/png", 400, "no character data");
         rejected("GIF89a not a card".getBytes(StandardCharsets.US_ASCII), "image/gif", 415, "unrecognised card file");

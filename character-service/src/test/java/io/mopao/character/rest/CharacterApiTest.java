@@ -66,6 +66,24 @@ class CharacterApiTest {
     }
 
     @Test
+    void ifMatchWithANegativeOrZeroVersionIsRefusedLikeGarbageAndOnlyStarMatchesAnyVersion() {
+        String id = create("bob", character(unique("Sentinel"), "public"));
+        ObjectNode body = character(unique("Sentinel2"), "public");
+        // -1 is also the service's internal "any version": a client must not be able to send it
+        for (String ifMatch : List.of("\"-1\"", "-1", "W/\"-1\"", "\"0\"", "\"-9223372036854775808\"", "\"abc\"")) {
+            as("bob").contentType("application/json").header("If-Match", ifMatch).body(body.toString()).put("/characters/" + id)
+                .then().statusCode(412).body("code", equalTo("version_mismatch"))
+                .body("message", containsString("If-Match must be the ETag of the character"));
+        }
+        as("bob").header("If-Match", "\"-1\"").delete("/characters/" + id).then().statusCode(412)
+            .body("code", equalTo("version_mismatch"));
+        as("bob").header("If-Match", "\"-1\"").post("/characters/" + id + "/versions/1/restore").then().statusCode(412);
+        assertEquals(1, Api.version("bob", id), "no change got through");
+        as("bob").contentType("application/json").header("If-Match", "*").body(body.toString()).put("/characters/" + id)
+            .then().statusCode(200).header("ETag", "\"2\"");
+    }
+
+    @Test
     void concurrentUpdatesWithTheSameVersionLetExactlyOneWin() throws Exception {
         String id = create("bob", character(unique("Race"), "public"));
         int writers = 6;
@@ -144,6 +162,19 @@ class CharacterApiTest {
     }
 
     @Test
+    void aPageBeyondWhatCanBeAddressedIsA400NamingTheLastPage() {
+        // page * size must fit in an int (the row offset): 21474837 * 100 overflowed into a 500
+        as(null).queryParam("page", 21_474_837).queryParam("size", 100).get("/characters").then().statusCode(400)
+            .body("code", equalTo("validation_failed")).body("details", hasItem("page: 0..21474836 with size 100"));
+        as(null).queryParam("page", Integer.MAX_VALUE).get("/characters").then().statusCode(400)
+            .body("details", hasItem("page: 0..107374182 with size 20"));
+        as(null).queryParam("page", 21_474_836).queryParam("size", 100).get("/characters").then().statusCode(200)
+            .body("items", equalTo(List.of())).body("page", equalTo(21_474_836));
+        as(null).queryParam("page", Integer.MAX_VALUE).queryParam("size", 1).get("/characters").then().statusCode(200)
+            .body("items", equalTo(List.of()));
+    }
+
+    @Test
     void versionHistoryKeepsEveryChangeAndRestoreMakesANewVersion() {
         ObjectNode body = character(unique("Historian"), "public");
         String id = create("bob", body);
@@ -175,6 +206,21 @@ class CharacterApiTest {
             .statusCode(400).body("code", equalTo("malformed_json")).body("details", equalTo(List.of("tags: should be an array")));
         as("bob").contentType("application/json").body(character(unique("Long"), "public").put("name", "x".repeat(201)).toString())
             .post("/characters").then().statusCode(400).body("details[0]", containsString("name: at most 200"));
+    }
+
+    @Test
+    void aCreationDateOutsideTheYears1970To9999IsA400NamingTheField() {
+        for (long bad : List.of(9_000_000_000_000_000_000L, 253_402_300_800L, -1L)) {
+            ObjectNode body = character(unique("Dated"), "public").put("creationDate", bad);
+            as("bob").contentType("application/json").body(body.toString()).post("/characters").then().statusCode(400)
+                .body("code", equalTo("validation_failed"))
+                .body("details", hasItem(containsString("creationDate: Unix seconds from 0 (1970-01-01) to 253402300799")));
+        }
+        String id = create("bob", character(unique("Dated"), "public").put("creationDate", 253_402_300_799L));
+        as("bob").get("/characters/" + id).then().body("content.creationDate", equalTo(253_402_300_799L));
+        ObjectNode body = character(unique("Dated"), "public").put("creationDate", 9_000_000_000_000_000_000L);
+        as("bob").contentType("application/json").header("If-Match", "\"1\"").body(body.toString()).put("/characters/" + id)
+            .then().statusCode(400).body("details", hasItem(containsString("creationDate: ")));
     }
 
     @Test
