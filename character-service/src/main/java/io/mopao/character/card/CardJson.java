@@ -59,7 +59,7 @@ public final class CardJson {
             if (node == null || node.isMissingNode()) {
                 throw CardErrors.invalidCard(what + " is empty");
             }
-            if (holdsNul(node)) {
+            if (NulCharacters.in(node)) {
                 throw CardErrors.invalidCard(what + " contains the NUL character (\\u0000), which no text may hold; remove it");
             }
             return node;
@@ -70,27 +70,6 @@ public final class CardJson {
         } catch (IOException e) {
             throw CardErrors.invalidCard(what + " could not be read: " + e.getMessage());
         }
-    }
-
-    /** Whether a string or a field name anywhere in the tree holds the NUL character (PostgreSQL stores neither). */
-    private static boolean holdsNul(JsonNode node) {
-        if (node.isTextual()) {
-            return NulCharacters.in(node.textValue());
-        }
-        for (var fields = node.properties().iterator(); fields.hasNext(); ) {
-            var field = fields.next();
-            if (NulCharacters.in(field.getKey()) || holdsNul(field.getValue())) {
-                return true;
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                if (holdsNul(element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Decodes strict UTF-8; invalid sequences are a 400 naming the byte offset. */

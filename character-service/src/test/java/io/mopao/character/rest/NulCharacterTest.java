@@ -28,7 +28,7 @@ class NulCharacterTest {
     @Test
     void aJsonBodyWithAnEscapedNulIsRefusedAndNothingIsWritten() {
         long before = mineTotal("bob");
-        // the body's text holds the six characters \u0000: JSON's escape for NUL
+        // the body's text holds a backslash and u0000: JSON's escape for NUL
         String body = character(unique("Nul"), "public").put("description", "before").toString()
             .replace("before", "before\\u0000after");
         as("bob").contentType("application/json").body(body).post("/characters").then().statusCode(400)
@@ -39,7 +39,7 @@ class NulCharacterTest {
 
     @Test
     void anEscapedBackslashBeforeU0000IsOrdinaryText() {
-        // \\u0000 in JSON is a backslash followed by the letters u0000: text a person may well write
+        // two backslashes and u0000 in JSON are a backslash followed by the letters u0000: text a person may well write
         String body = character(unique("Backslash"), "public").put("description", "x").toString().replace("\"x\"",
             "\"a \\\\u0000 b\"");
         as("bob").contentType("application/json").body(body).post("/characters").then().statusCode(201)

@@ -1,10 +1,12 @@
 package io.mopao.service.input;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mopao.service.error.ApiException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The NUL character (U+0000) is refused wherever a request carries text. PostgreSQL stores it neither in {@code text}
@@ -36,9 +38,29 @@ public final class NulCharacters {
         return false;
     }
 
+    /** @return whether a string or a field name anywhere in the JSON tree holds a NUL character */
+    public static boolean in(JsonNode node) {
+        if (node.isTextual()) {
+            return in(node.textValue());
+        }
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (in(field.getKey()) || in(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (in(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * Wraps JSON bytes so that reading them fails with {@link #refused} at the first NUL, raw or written as the escape
-     * {@code \u0000} (a backslash that is itself escaped, as in {@code \\u0000}, does not count).
+     * backslash-{@code u0000} (after a backslash that is itself escaped, two backslashes in a row, it is ordinary text).
      *
      * @param json  the JSON text, UTF-8
      * @param where what to call it in the message

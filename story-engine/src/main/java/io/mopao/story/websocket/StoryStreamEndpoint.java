@@ -3,6 +3,7 @@ package io.mopao.story.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mopao.service.error.ApiException;
+import io.mopao.service.input.NulCharacters;
 import io.mopao.story.config.StoryConfig;
 import io.mopao.story.rest.Players;
 import io.mopao.story.service.Frames;
@@ -77,6 +78,9 @@ public class StoryStreamEndpoint {
                 throw new ApiException(413, "message_too_large", "the frame is too large");
             }
             JsonNode frame = mapper.readTree(text);
+            if (NulCharacters.in(frame)) {
+                throw NulCharacters.refused("the frame");
+            }
             String type = frame.path("type").asText("");
             work = switch (type) {
                 case "stop" -> turns.stop(userId, sessionId, uuid(frame.path("turnId").asText(null))).replaceWithVoid();

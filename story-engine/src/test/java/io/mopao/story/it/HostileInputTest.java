@@ -170,6 +170,29 @@ class HostileInputTest {
     }
 
     @Test
+    void theNulCharacterIsRefusedInBodiesQueriesAndFramesAndNothingIsStored() {
+        String sessionId = Fixtures.newSession("alice", lin.id());
+        Fixtures.worker().serve(sessionId, FakeRuntimeWorker.Mode.HOLD);
+        String token = Fixtures.token("alice");
+        int before = given().auth().oauth2(token).get("/api/sessions/" + sessionId + "/tree").then().statusCode(200)
+            .extract().jsonPath().getList("id").size();
+        // PostgreSQL stores NUL in no text column: this was a 500 (and a share holding it was lost after a 201)
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"type\":\"say\",\"text\":\"hi\\u0000there\"}")
+            .post("/api/sessions/" + sessionId + "/turns").then().statusCode(400).body("code", equalTo("nul_character"));
+        Fixtures.createSession("alice", "{\"characterIds\":[\"" + lin.id() + "\"],\"title\":\"t\\u0000\"}").then().statusCode(400)
+            .body("code", equalTo("nul_character"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"title\":\"t\\u0000\"}")
+            .post("/api/sessions/" + sessionId + "/share").then().statusCode(400).body("code", equalTo("nul_character"));
+        try (StreamClient client = StreamClient.queryToken(RestAssured.port, sessionId, token)) {
+            client.await("subscribed");
+            client.send("{\"type\":\"say\",\"text\":\"hi\\u0000there\"}");
+            assertEquals("nul_character", client.await("error").path("code").asText());
+        }
+        assertEquals(before, given().auth().oauth2(token).get("/api/sessions/" + sessionId + "/tree").then().statusCode(200)
+            .extract().jsonPath().getList("id").size(), "no message was stored");
+    }
+
+    @Test
     void malformedBodiesAre400NotServerErrors() {
         String sessionId = Fixtures.newSession("alice", lin.id());
         given().auth().oauth2(Fixtures.token("alice")).contentType(ContentType.JSON).body("{\"type\":")

@@ -59,8 +59,8 @@ public final class WorkerTopics {
     /**
      * Fails unless every topic exists (looked up without creating anything). A producer's first send to a missing topic
      * either waits a minute for metadata and fails, where the broker does not create topics (k8s/), so that no turn's
-     * chunks or completion ever reach the players; or has the broker create it with its own defaults (the development broker), partitions and
-     * retention unlike the catalogue's. Neither is what the operator meant.
+     * chunks or completion ever reach the players; or has the broker create it with its own defaults (the development
+     * broker), partitions and retention unlike the catalogue's. Neither is what the operator meant.
      *
      * @param bootstrap    Kafka bootstrap servers
      * @param topicsByRole what the worker writes, by what it is for ("events topic", ...)
