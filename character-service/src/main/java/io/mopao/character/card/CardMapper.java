@@ -310,7 +310,8 @@ public final class CardMapper {
 
         /**
          * Unix seconds, which must be in {@link ContentRules#CREATION_DATE_RANGE}; null when absent, not a number or not a
-         * whole number.
+         * whole number. Some card tools write milliseconds (JavaScript's {@code Date.now()}): a whole number that is too
+         * large for seconds but in range as milliseconds is read as milliseconds.
          */
         Long epochSeconds(String field) {
             JsonNode n = data.get(field);
@@ -318,6 +319,9 @@ public final class CardMapper {
                 return null;
             }
             double seconds = n.doubleValue(); // exact in the range; huge, infinite and NaN values fall outside it
+            if (n.isIntegralNumber() && seconds > ContentRules.CREATION_DATE_MAX && seconds / 1000 <= ContentRules.CREATION_DATE_MAX) {
+                return n.asLong() / 1000;
+            }
             if (!(seconds >= ContentRules.CREATION_DATE_MIN && seconds <= ContentRules.CREATION_DATE_MAX)) {
                 throw CardErrors.invalidCard("card field " + prefix + field + " must be " + ContentRules.CREATION_DATE_RANGE
                     + ", not " + abbreviate(n.toString()));

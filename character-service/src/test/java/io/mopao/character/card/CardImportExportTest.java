@@ -266,6 +266,14 @@ class CardImportExportTest {
     }
 
     @Test
+    void readsACreationDateInMillisecondsAsSomeCardToolsWriteIt() {
+        String card = TestCards.v3(unique("Millis")).toString().replace("\"creation_date\":1700000000",
+            "\"creation_date\":1700000000123");
+        String id = imported(card.getBytes(StandardCharsets.UTF_8), "application/json");
+        as("bob").get("/characters/" + id).then().statusCode(200).body("content.creationDate", equalTo(1700000000));
+    }
+
+    @Test
     void rejectsPngWithoutCardDataAndUnknownFiles() {
         rejected(TestCards.plainPng(4, 4), "image/png", 400, "no character data");
         rejected("GIF89a not a card".getBytes(StandardCharsets.US_ASCII), "image/gif", 415, "unrecognised card file");
