@@ -125,9 +125,9 @@ public class OpenAiResource {
     private static int maxTokens(ServedModel model, OpenAiRequest req, int promptTokens, String param) {
         int context = model.contextLength();
         int max = req.maxTokens() != null ? req.maxTokens() : context - promptTokens;
-        if (promptTokens + max > context || max < 1) {
+        if ((long) promptTokens + max > context || max < 1) { // long: max_tokens near 2^31 must not wrap round into range
             throw new OpenAiException(400, "invalid_request_error", param, "context_length_exceeded", "This model's maximum context "
-                + "length is " + context + " tokens. However, you requested " + (promptTokens + Math.max(max, 0)) + " tokens ("
+                + "length is " + context + " tokens. However, you requested " + ((long) promptTokens + Math.max(max, 0)) + " tokens ("
                 + promptTokens + " in the " + param + ", " + Math.max(max, 0) + " in the completion). Please reduce the length of the "
                 + param + " or completion.");
         }

@@ -162,6 +162,9 @@ class OpenAiApiTest {
             .body("error.type", equalTo("invalid_request_error")).body("error.code", nullValue());
         given().contentType(ContentType.JSON).body("{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"max_tokens\":100000}")
             .post("/v1/completions").then().statusCode(400).body("error.code", equalTo("context_length_exceeded"));
+        // the prompt's tokens plus Integer.MAX_VALUE wrapped round to a negative sum that fitted the context
+        given().contentType(ContentType.JSON).body("{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"max_tokens\":2147483647}")
+            .post("/v1/completions").then().statusCode(400).body("error.code", equalTo("context_length_exceeded"));
         given().contentType(ContentType.JSON).body("{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"n\":2}")
             .post("/v1/completions").then().statusCode(400).body("error.param", equalTo("n"));
     }
