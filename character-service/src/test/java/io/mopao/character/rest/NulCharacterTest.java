@@ -38,6 +38,16 @@ class NulCharacterTest {
     }
 
     @Test
+    void aBodyWithoutAContentTypeIsCheckedToo() {
+        String body = character(unique("Nul"), "public").put("description", "before").toString()
+            .replace("before", "before\\u0000after");
+        long before = mineTotal("bob");
+        as("bob").noContentType().body(body.getBytes(StandardCharsets.UTF_8)).post("/characters").then().statusCode(400)
+            .body("code", equalTo("nul_character"));
+        assertEquals(before, mineTotal("bob"), "nothing was written");
+    }
+
+    @Test
     void anEscapedBackslashBeforeU0000IsOrdinaryText() {
         // two backslashes and u0000 in JSON are a backslash followed by the letters u0000: text a person may well write
         String body = character(unique("Backslash"), "public").put("description", "x").toString().replace("\"x\"",

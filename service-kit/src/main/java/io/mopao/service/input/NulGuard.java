@@ -41,12 +41,35 @@ public class NulGuard implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         MediaType type = context.getMediaType();
-        if (type != null && isJson(type)) {
+        if (type == null || type.isWildcardType() || MediaType.APPLICATION_OCTET_STREAM_TYPE.isCompatible(type)) {
+            // no declared type: the resource decides how to read it; what becomes an object or a string is text
+            if (!bytes(context.getType())) {
+                context.setInputStream(NulCharacters.checkedJson(context.getInputStream(), "the request body"));
+            }
+            return context.proceed();
+        }
+        if (!byteScannable(type)) {
+            return context.proceed();
+        }
+        if (isJson(type)) {
             context.setInputStream(NulCharacters.checkedJson(context.getInputStream(), "the request body"));
-        } else if (type != null && "text".equalsIgnoreCase(type.getType())) {
+        } else if ("text".equalsIgnoreCase(type.getType())) {
             context.setInputStream(NulCharacters.checkedText(context.getInputStream(), "the request body"));
         }
         return context.proceed();
+    }
+
+    /** Whether a resource reads the body as raw bytes (an upload: image, card file, archive). */
+    static boolean bytes(Class<?> target) {
+        return target == byte[].class || java.io.InputStream.class.isAssignableFrom(target)
+            || java.io.File.class.isAssignableFrom(target) || java.nio.file.Path.class.isAssignableFrom(target);
+    }
+
+    /** Bytes of a UTF-8 (or ASCII) body: a zero byte is a NUL and a backslash is a backslash; not so in UTF-16. */
+    static boolean byteScannable(MediaType type) {
+        String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        return charset == null || "utf-8".equalsIgnoreCase(charset) || "utf8".equalsIgnoreCase(charset)
+            || "us-ascii".equalsIgnoreCase(charset);
     }
 
     /** {@code application/json} and {@code application/*+json}. */
