@@ -20,7 +20,8 @@ public final class JsonProblems {
     public static ApiException malformed(JsonProcessingException e) {
         if (e instanceof MismatchedInputException mismatch) {
             String path = path(mismatch.getPath());
-            String expected = expected(mismatch.getTargetType());
+            String expected = mismatch.getTargetType() != null && mismatch.getTargetType().isEnum() ? acceptedNames(mismatch)
+                : expected(mismatch.getTargetType());
             if (path.isEmpty()) {
                 return new ApiException(400, "malformed_json", "the request body has the wrong shape: expected " + expected, List.of());
             }
@@ -63,6 +64,21 @@ public final class JsonProblems {
             }
         }
         return path.toString();
+    }
+
+    /**
+     * The names an enum field accepts, as Jackson lists them in its message (its names, which may differ from the Java
+     * constants'): "one of [private, unlisted, public]"; without such a list, "one of the allowed names".
+     */
+    static String acceptedNames(MismatchedInputException e) {
+        String message = e.getOriginalMessage();
+        String marker = "accepted for Enum class: [";
+        int at = message == null ? -1 : message.indexOf(marker);
+        int end = at < 0 ? -1 : message.indexOf(']', at);
+        if (end < 0) {
+            return expected(e.getTargetType());
+        }
+        return "one of " + message.substring(at + marker.length() - 1, end + 1);
     }
 
     /** What a JSON value of the target type looks like, in JSON's words. */

@@ -39,8 +39,10 @@ class ErrorMappersTest {
         return assertThrows(JsonProcessingException.class, () -> new ObjectMapper().readValue(json, type));
     }
 
-    record Character(String name, List<String> tags, int age, Nested book) {
+    record Character(String name, List<String> tags, int age, Nested book, Rating rating) {
     }
+
+    enum Rating { GENERAL, TEEN, MATURE }
 
     record Nested(List<Entry> entries) {
     }
@@ -95,6 +97,10 @@ class ErrorMappersTest {
         assertEquals(List.of("age: should be a number"), number.details());
         ErrorBody root = body(mappers.json(readFailure("[1, 2]", Character.class)));
         assertEquals("the request body has the wrong shape: expected an object", root.message());
+        ErrorBody rating = body(mappers.json(readFailure("{\"rating\": \"bogus\"}", Character.class)));
+        String accepted = rating.details().getFirst();
+        assertTrue(accepted.startsWith("rating: should be one of [") && accepted.contains("GENERAL") && accepted.contains("TEEN")
+            && accepted.contains("MATURE"), "the names it accepts (in Jackson's order): " + accepted);
     }
 
     @Test
