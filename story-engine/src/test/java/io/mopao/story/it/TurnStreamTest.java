@@ -384,6 +384,24 @@ class TurnStreamTest {
         }
     }
 
+    @Test
+    void serverSentEventsOfASessionThatIsNotTheCallersAre404() throws Exception {
+        String sessionId = session(FakeRuntimeWorker.Mode.ECHO);
+        for (String path : List.of(sessionId, UUID.randomUUID().toString())) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/api/sessions/" + path
+                + "/events")).header("Authorization", "Bearer " + Fixtures.token("bob")).header("Accept", "text/event-stream").GET()
+                .build();
+            HttpResponse<java.io.InputStream> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // was a 200 with an empty stream that never ended: the session lookup failed after the stream had started
+            assertEquals(404, response.statusCode());
+            try (java.io.InputStream body = response.body()) {
+                String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(text.contains("\"not_found\""), text);
+            }
+        }
+    }
+
     private static String readUntil(BufferedReader reader, String marker) throws Exception {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
