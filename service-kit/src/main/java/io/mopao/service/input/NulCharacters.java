@@ -28,6 +28,13 @@ public final class NulCharacters {
             List.of());
     }
 
+    /** @return the 400 for text named {@code where} that holds half of a UTF-16 surrogate pair without the other half */
+    public static ApiException loneSurrogate(String where) {
+        return new ApiException(400, "lone_surrogate", where + " contains half of a UTF-16 surrogate pair (\\ud800 to \\udfff"
+            + " in JSON) without the other half, which is no character; send both halves of the pair, or the text as UTF-8",
+            List.of());
+    }
+
     /** @return whether the text holds a NUL character */
     public static boolean in(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
@@ -81,15 +88,22 @@ public final class NulCharacters {
         return new Scanner(text, where, false);
     }
 
-    /** Scans bytes as they pass; in JSON, {@code u0000} after an odd run of backslashes is an escaped NUL too. */
+    /**
+     * Scans bytes as they pass. In JSON it also reads every {@code \\uXXXX} escape: an escaped NUL is refused, and so is
+     * an escaped UTF-16 surrogate without its pair (a high one not followed at once by an escaped low one, or a low one
+     * alone), which Java would keep as a lone {@code char} and PostgreSQL would store as {@code ?}.
+     */
     private static final class Scanner extends FilterInputStream {
-        private static final byte[] AFTER_BACKSLASH = {'u', '0', '0', '0', '0'};
+        private static final int TEXT = 0;
+        private static final int ESCAPE = 1;
+        private static final int HEX = 2;
         private final String where;
         private final boolean json;
-        /** Backslashes just seen, in a row. */
-        private int backslashes;
-        /** How much of {@code u0000} follows an escaping backslash (0: none). */
-        private int matched;
+        private int state = TEXT;
+        private int digits;
+        private int unit;
+        /** An escaped high surrogate was just read: the next thing must be an escaped low one. */
+        private boolean highPending;
 
         Scanner(InputStream in, String where, boolean json) {
             super(in);
@@ -102,6 +116,8 @@ public final class NulCharacters {
             int b = super.read();
             if (b >= 0) {
                 scan((byte) b);
+            } else if (highPending) {
+                throw loneSurrogate(where);
             }
             return b;
         }
@@ -111,6 +127,9 @@ public final class NulCharacters {
             int n = super.read(buffer, offset, length);
             for (int i = 0; i < n; i++) {
                 scan(buffer[offset + i]);
+            }
+            if (n < 0 && highPending) {
+                throw loneSurrogate(where);
             }
             return n;
         }
@@ -132,24 +151,56 @@ public final class NulCharacters {
             if (!json) {
                 return;
             }
-            if (matched > 0) {
-                if (b == AFTER_BACKSLASH[matched - 1]) {
-                    matched++;
-                    if (matched > AFTER_BACKSLASH.length) {
-                        throw refused(where);
+            switch (state) {
+                case TEXT -> {
+                    if (b == '\\') {
+                        state = ESCAPE;
+                    } else if (highPending) {
+                        throw loneSurrogate(where);
                     }
-                    return;
                 }
-                matched = 0;
+                case ESCAPE -> {
+                    if (b == 'u') {
+                        state = HEX;
+                        digits = 0;
+                        unit = 0;
+                    } else {
+                        state = TEXT; // \\, \", \n, ...: one escaped character, which is not a low surrogate
+                        if (highPending) {
+                            throw loneSurrogate(where);
+                        }
+                    }
+                }
+                case HEX -> {
+                    int digit = Character.digit(b, 16);
+                    if (digit < 0) {
+                        state = TEXT; // not JSON: the parser says so
+                        highPending = false;
+                        return;
+                    }
+                    unit = unit << 4 | digit;
+                    if (++digits == 4) {
+                        state = TEXT;
+                        escaped((char) unit);
+                    }
+                }
+                default -> throw new IllegalStateException("scanner state " + state);
             }
-            if (b == '\\') {
-                backslashes++;
-                return;
+        }
+
+        private void escaped(char c) {
+            if (highPending) {
+                if (!Character.isLowSurrogate(c)) {
+                    throw loneSurrogate(where);
+                }
+                highPending = false;
+            } else if (Character.isHighSurrogate(c)) {
+                highPending = true;
+            } else if (Character.isLowSurrogate(c)) {
+                throw loneSurrogate(where);
+            } else if (c == 0) {
+                throw refused(where);
             }
-            if (b == 'u' && backslashes % 2 == 1) {
-                matched = 2;
-            }
-            backslashes = 0;
         }
     }
 }

@@ -14,7 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses requests that carry the NUL character ({@link NulCharacters}) with a 400 {@code nul_character}: in the path,
- * in a query parameter's name or value, or in a JSON or text body. Every service that depends on the kit gets it.
+ * in a query parameter's name or value, or in a JSON or text body; in a JSON body also half of an escaped UTF-16
+ * surrogate pair ({@code lone_surrogate}). Every service that depends on the kit gets it.
  * Other bodies (images, card files) are bytes; a service that reads text out of them checks it there.
  */
 @Provider
