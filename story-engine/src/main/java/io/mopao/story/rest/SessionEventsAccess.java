@@ -1,6 +1,7 @@
 package io.mopao.story.rest;
 
 import io.mopao.story.service.SessionService;
+import io.mopao.story.websocket.StreamPaths;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -24,9 +25,7 @@ public class SessionEventsAccess {
 
     @ServerRequestFilter
     public Uni<Void> sessionIsTheCallers(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        if (!"GET".equals(request.getMethod()) || !path.startsWith("/api/sessions/") || !path.endsWith("/events")
-            || identity.isAnonymous()) {
+        if (!"GET".equals(request.getMethod()) || !StreamPaths.isEvents(request.getUriInfo().getPath()) || identity.isAnonymous()) {
             return Uni.createFrom().voidItem(); // anonymous: the resource's @Authenticated answers 401
         }
         String id = request.getUriInfo().getPathParameters().getFirst("id");

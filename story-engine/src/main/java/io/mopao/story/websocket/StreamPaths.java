@@ -1,7 +1,7 @@
 package io.mopao.story.websocket;
 
-/** The HTTP paths of the stream endpoints, for the filters that act on their upgrade requests before authentication. */
-final class StreamPaths {
+/** The HTTP paths of the stream endpoints, for the filters that act on their requests before the endpoints run. */
+public final class StreamPaths {
     private static final String SESSIONS = "/api/sessions/";
 
     private StreamPaths() {
@@ -17,9 +17,17 @@ final class StreamPaths {
 
     /**
      * @param normalizedPath the request's normalised path
+     * @return whether it is a session's Server-Sent Events stream ({@code /api/sessions/{id}/events})
+     */
+    public static boolean isEvents(String normalizedPath) {
+        return normalizedPath.startsWith(SESSIONS) && normalizedPath.endsWith("/events");
+    }
+
+    /**
+     * @param normalizedPath the request's normalised path
      * @return whether it is a session's WebSocket stream or a turn's event stream ({@code …/events})
      */
     static boolean isStream(String normalizedPath) {
-        return isSocket(normalizedPath) || normalizedPath.startsWith(SESSIONS) && normalizedPath.endsWith("/events");
+        return isSocket(normalizedPath) || isEvents(normalizedPath);
     }
 }
